@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Webhooks.Dispatcher.Delivery;
+
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Delivery";
+
+    /// <summary>Requests in flight at once in this process. Default 64.</summary>
+    [Range(1, 10_000)]
+    public int Concurrency { get; set; } = 64;
+
+    /// <summary>Requests in flight at once to one webhook, so a slow endpoint cannot take every slot. Default 8.</summary>
+    [Range(1, 1_000)]
+    public int PerEndpointConcurrency { get; set; } = 8;
+
+    /// <summary>Most deliveries claimed in one query. Default 200.</summary>
+    [Range(1, 5_000)]
+    public int ClaimBatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// How long a claimed delivery stays invisible to other workers; must outlast the longest
+    /// request timeout plus the wait for an endpoint slot. Default 2 minutes.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often to look for due work when no notification arrives (jittered ±20%). Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shortest pause between claims while busy, so claims batch up. Default 5 ms.</summary>
+    public TimeSpan ClaimCooldown { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Longest wait a <c>Retry-After</c> answer can impose. Default 1 hour.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The User-Agent sent unless a route sets its own. Default <c>Kondukto-Webhook/1.0</c> (the seed's).</summary>
+    [Required]
+    public string UserAgent { get; set; } = "Kondukto-Webhook/1.0";
+
+    /// <summary>Response bodies are recorded up to this many bytes. Default 20 KiB.</summary>
+    [Range(0, 1 << 20)]
+    public int MaxResponseBodyBytes { get; set; } = 20 * 1024;
+
+    /// <summary>Most attempt results written in one transaction. Default 500.</summary>
+    [Range(1, 10_000)]
+    public int ResultBatchSize { get; set; } = 500;
+
+    /// <summary>Most audit records fanned out in one transaction. Default 500.</summary>
+    [Range(1, 10_000)]
+    public int FanOutBatchSize { get; set; } = 500;
+
+    /// <summary>Full reload of the routing table even without a notification. Default 30 s.</summary>
+    public TimeSpan RouteSafetyReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using Webhooks.Dispatcher.Notifications;
+using Webhooks.Dispatcher.Routing;
+using Webhooks.Storage.Deliveries;
+
+namespace Webhooks.Dispatcher.Delivery;
+
+/// <summary>
+/// The delivery loop. It waits for a NOTIFY wake-up, a freed slot or a jittered poll, claims at
+/// most as many due deliveries as it has free slots (committing the lease before any request
+/// goes out), sends each under its endpoint's concurrency cap, and hands results to the
+/// <see cref="AttemptRecorder"/>.
+/// </summary>
+internal sealed class DeliveryWorker(
+    DeliveryRepository deliveries,
+    RouteTable routeTable,
+    WebhookSender sender,
+    AttemptRecorder recorder,
+    DispatcherSignals signals,
+    IOptions<DeliveryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private readonly EndpointLimiter _limiter = new(options.Value.PerEndpointConcurrency);
+    private readonly HashSet<Task> _inFlight = [];
+    private int _inFlightCount;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        await routeTable.WaitUntilLoadedAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = settings.Concurrency - Volatile.Read(ref _inFlightCount);
+            if (free <= 0)
+            {
+                await signals.DeliveriesReady.WaitAsync(settings.PollInterval, timeProvider, stoppingToken);
+                continue;
+            }
+
+            var requested = Math.Min(free, settings.ClaimBatchSize);
+            IReadOnlyList<ClaimedDelivery> claimed;
+            try
+            {
+                var now = timeProvider.GetUtcNow();
+                claimed = await deliveries.ClaimAsync(requested, settings.PerEndpointConcurrency, _limiter.Saturated(), now, now + settings.LeaseDuration, stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                Log.ClaimFailed(logger, exception);
+                await Task.Delay(Backoff.ForFailure(failures, settings.PollInterval), timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            foreach (var delivery in claimed)
+            {
+                Interlocked.Increment(ref _inFlightCount);
+                Track(DeliverAsync(delivery, stoppingToken));
+            }
+
+            var wait = claimed.Count < requested ? Jitter.Apply(settings.PollInterval) : settings.ClaimCooldown;
+            await signals.DeliveriesReady.WaitAsync(wait, timeProvider, stoppingToken);
+        }
+
+        // Sends already under way finish (each within its timeout) and their results are recorded.
+        Task[] remaining;
+        lock (_inFlight)
+        {
+            remaining = [.. _inFlight];
+        }
+
+        await Task.WhenAll(remaining).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        recorder.Complete();
+    }
+
+    private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
+    {
+        // Yield so the claim loop goes on while this send runs.
+        await Task.Yield();
+        try
+        {
+            var route = routeTable.Find(delivery.RouteUid);
+            if (route is null)
+            {
+                await recorder.EnqueueAsync(RouteGone(delivery), CancellationToken.None);
+                return;
+            }
+
+            using (await _limiter.EnterAsync(delivery.RouteUid, stoppingToken))
+            {
+                var result = await sender.SendAsync(route.Definition, delivery, stoppingToken);
+                await recorder.EnqueueAsync(result, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-send: the lease expires and another worker sends it again.
+        }
+        catch (Exception exception)
+        {
+            Log.DeliveryCrashed(logger, delivery.Id, exception);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlightCount);
+            signals.DeliveriesReady.Set();
+        }
+    }
+
+    private AttemptResult RouteGone(ClaimedDelivery delivery) => new()
+    {
+        DeliveryId = delivery.Id,
+        RouteUid = delivery.RouteUid,
+        EventId = delivery.Record.EventId,
+        Attempt = delivery.Attempt,
+        EventReceivedAt = delivery.ReceivedAt,
+        AttemptedAt = timeProvider.GetUtcNow(),
+        Duration = TimeSpan.Zero,
+        Outcome = AttemptOutcome.Failed,
+        RequestUrl = string.Empty,
+        RequestHeaders = "{}",
+        RequestBody = string.Empty,
+        ErrorClass = ErrorClasses.RouteDeleted,
+        ErrorMessage = "the webhook was deleted before this delivery was sent",
+    };
+
+    private void Track(Task task)
+    {
+        lock (_inFlight)
+        {
+            _inFlight.Add(task);
+        }
+
+        task.ContinueWith(
+            t =>
+            {
+                lock (_inFlight)
+                {
+                    _inFlight.Remove(t);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}

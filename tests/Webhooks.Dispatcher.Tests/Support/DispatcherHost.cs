@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Webhooks.Storage.Routes;
+using Webhooks.Storage.Security;
+using Webhooks.TestSupport.Postgres;
+
+namespace Webhooks.Dispatcher.Tests.Support;
+
+/// <summary>
+/// A real dispatcher, in process: the same <c>AddDispatcher</c>/<c>MapDispatcher</c> as Program.cs,
+/// Kestrel on 127.0.0.1:0, its own fresh database on the shared test cluster.
+/// </summary>
+public sealed class DispatcherHost : IAsyncDisposable
+{
+    public const string Token = "test-ingest-token-0123456789";
+    public static readonly string EncryptionKey = SecretCipher.GenerateKey();
+
+    private DispatcherHost(WebApplication app, string connectionString)
+    {
+        App = app;
+        ConnectionString = connectionString;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public WebApplication App { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Authorized for the ingest API.</summary>
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public RouteRepository Routes => Services.GetRequiredService<RouteRepository>();
+
+    /// <summary>Configuration any dispatcher under test gets: the database, the token, a key, quick polling.</summary>
+    public static Dictionary<string, string?> BaseSettings(string connectionString) => new()
+    {
+        ["Database:ConnectionString"] = connectionString,
+        ["Ingest:Tokens:0"] = Token,
+        ["Ingest:TokensPath"] = null,
+        ["Encryption:KeysPath"] = null,
+        ["Encryption:Keys:test"] = EncryptionKey,
+        ["Encryption:ActiveKeyId"] = "test",
+        ["Delivery:PollInterval"] = "00:00:00.200",
+    };
+
+    public static async Task<DispatcherHost> StartAsync(
+        Dictionary<string, string?>? settings = null, string? connectionString = null, TimeProvider? timeProvider = null)
+    {
+        connectionString ??= await (await PostgresCluster.Shared).CreateDatabaseAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.Sources.Clear();
+        var values = BaseSettings(connectionString);
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
+        builder.AddDispatcher();
+        var app = builder.Build();
+        app.MapDispatcher();
+        await app.StartAsync();
+        return new DispatcherHost(app, connectionString);
+    }
+
+    public Task<HttpResponseMessage> IngestAsync(object records) => Client.PostAsJsonAsync("/v1/audit-logs", records);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
