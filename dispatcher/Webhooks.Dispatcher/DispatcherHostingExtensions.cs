@@ -22,7 +22,7 @@ public static class DispatcherHostingExtensions
         services.AddWebhooksStorage(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.SectionName)).ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > TimeSpan.FromSeconds(60) + TimeSpan.FromSeconds(30), "Delivery:LeaseDuration must exceed the longest request timeout (60 s) by at least 30 s")
+            .Validate(o => o.LeaseMargin >= TimeSpan.FromMilliseconds(500), "Delivery:LeaseMargin must be at least 500 ms")
             .ValidateOnStart();
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(75));

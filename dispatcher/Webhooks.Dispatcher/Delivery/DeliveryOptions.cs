@@ -19,10 +19,11 @@ public sealed class DeliveryOptions
     public int ClaimBatchSize { get; set; } = 200;
 
     /// <summary>
-    /// How long a claimed delivery stays invisible to other workers; must outlast the longest
-    /// request timeout plus the wait for an endpoint slot. Default 2 minutes.
+    /// A claimed delivery stays invisible to other workers for twice its route's timeout (one for
+    /// waiting on an endpoint slot, one for the request) plus this margin; after that it counts
+    /// as abandoned by a dead worker and is claimed again. Default 30 s.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often to look for due work when no notification arrives (jittered ±20%). Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -44,7 +44,7 @@ internal sealed class DeliveryWorker(
             try
             {
                 var now = timeProvider.GetUtcNow();
-                claimed = await deliveries.ClaimAsync(requested, settings.PerEndpointConcurrency, _limiter.Saturated(), now, now + settings.LeaseDuration, stoppingToken);
+                claimed = await deliveries.ClaimAsync(requested, settings.PerEndpointConcurrency, _limiter.Saturated(), now, settings.LeaseMargin, stoppingToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

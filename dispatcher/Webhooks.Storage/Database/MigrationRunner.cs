@@ -74,11 +74,18 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
     /// <summary>The highest applied version, or 0 when the schema does not exist yet.</summary>
     public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
     {
-        const string sql = """
-            select case when to_regclass('auditlog.schema_migrations') is null then 0
-                        else (select coalesce(max(version), 0) from auditlog.schema_migrations) end
-            """;
-        await using var command = dataSource.CreateCommand(sql);
+        // Two statements: a query naming a missing table fails at parse time, whatever guards it.
+        const string existsSql = "select to_regclass('auditlog.schema_migrations') is not null";
+        const string versionSql = "select coalesce(max(version), 0) from auditlog.schema_migrations";
+        await using (var exists = dataSource.CreateCommand(existsSql))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return 0;
+            }
+        }
+
+        await using var command = dataSource.CreateCommand(versionSql);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -5,13 +5,17 @@ namespace Webhooks.Storage.Database;
 /// <summary>The one place that turns a <see cref="PostgresException"/> into what callers act on.</summary>
 public static class StorageErrors
 {
-    /// <summary>Raised by <c>auditlog.validation_error</c>: the detail is the field, the hint the reason.</summary>
+    /// <summary>
+    /// Raised by <c>auditlog.validation_error</c> as "field: reason" (in the message, since Npgsql
+    /// redacts the detail field by default).
+    /// </summary>
     public static bool IsValidationError(PostgresException exception, out string field, out string reason)
     {
-        if (exception.SqlState == PostgresErrorCodes.InvalidParameterValue && exception.Detail is { } detail && exception.Hint is { } hint)
+        var separator = exception.MessageText.IndexOf(": ", StringComparison.Ordinal);
+        if (exception.SqlState == PostgresErrorCodes.InvalidParameterValue && separator > 0)
         {
-            field = detail;
-            reason = hint;
+            field = exception.MessageText[..separator];
+            reason = exception.MessageText[(separator + 2)..];
             return true;
         }
 

@@ -12,14 +12,15 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     /// Leases up to <paramref name="limit"/> due deliveries, at most <paramref name="perRoute"/>
     /// for any one route and none for routes in <paramref name="excludedRoutes"/> (endpoints
     /// already at their concurrency cap), skipping suspended and disabled routes and rows other
-    /// workers hold. The lease is the due time pushed to <paramref name="leaseUntil"/>: if this
-    /// worker dies, the rows fall due again on their own. Commits before returning.
+    /// workers hold. The lease is the due time pushed out by twice the route's timeout plus
+    /// <paramref name="leaseMargin"/>: if this worker dies, the rows fall due again on their own.
+    /// Commits before returning.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, int perRoute, Guid[] excludedRoutes, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, int perRoute, Guid[] excludedRoutes, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
     {
         const string sql = """
             with candidates as (
-                select d.id, d.route_uid, d.next_attempt_at
+                select d.id, d.route_uid, d.next_attempt_at, r.timeout_ms
                 from auditlog.deliveries d
                 join auditlog.routes r on r.uid = d.route_uid and not r.suspended and r.disabled_at is null
                 where d.state = 'pending' and d.next_attempt_at <= $1 and d.route_uid <> all($2)
@@ -27,8 +28,8 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
                 limit $3 * 4
                 for update of d skip locked
             ), picked as (
-                select id from (
-                    select id, next_attempt_at, row_number() over (partition by route_uid order by next_attempt_at) as n
+                select id, timeout_ms from (
+                    select id, timeout_ms, next_attempt_at, row_number() over (partition by route_uid order by next_attempt_at) as n
                     from candidates
                 ) ranked
                 where n <= $4
@@ -36,7 +37,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
                 limit $3
             )
             update auditlog.deliveries d
-            set next_attempt_at = $5, attempts = d.attempts + 1, updated_at = $1
+            set next_attempt_at = $1 + $5 + 2 * picked.timeout_ms * interval '1 millisecond', attempts = d.attempts + 1, updated_at = $1
             from picked, auditlog.events e
             where d.id = picked.id and e.id = d.event_pk
             returning d.id, d.route_uid, d.attempts, e.received_at, e.event_id, e.organization_id, e.occurred_at,
@@ -48,7 +49,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = excludedRoutes });
         command.Parameters.Add(new() { Value = limit });
         command.Parameters.Add(new() { Value = perRoute });
-        command.Parameters.Add(new() { Value = leaseUntil });
+        command.Parameters.Add(new() { Value = leaseMargin });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedDelivery>(limit);
         while (await reader.ReadAsync(cancellationToken))

@@ -4,7 +4,7 @@
 create function auditlog.validation_error(field text, reason text) returns void
 language plpgsql as $$
 begin
-    raise exception using errcode = '22023', message = field || ': ' || reason, detail = field, hint = reason;
+    raise exception using errcode = '22023', message = field || ': ' || reason;
 end $$;
 
 create function auditlog.check_string(value jsonb, field text, required boolean, max_length integer) returns text

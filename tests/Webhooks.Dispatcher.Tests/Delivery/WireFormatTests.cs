@@ -37,8 +37,8 @@ public sealed class WireFormatTests
     [Fact]
     public void PayloadWriter_NonAsciiAndQuotes_AreValidJsonWithTextKept()
     {
-        var record = new Storage.Events.AuditRecord("evt_1", "org", "2025-11-12T12:48Z",
-            new Storage.Events.AuditData(new Storage.Events.AuditActor("", "", "Jürgen \"JJ\""), "2025-11-12T12:48Z", "line\nbreak", "user", "login"));
+        var record = new Webhooks.Storage.Events.AuditRecord("evt_1", "org", "2025-11-12T12:48Z",
+            new Webhooks.Storage.Events.AuditData(new Webhooks.Storage.Events.AuditActor("", "", "Jürgen \"JJ\""), "2025-11-12T12:48Z", "line\nbreak", "user", "login"));
 
         var body = Encoding.UTF8.GetString(Dispatcher.Delivery.PayloadWriter.Write(record));
 
