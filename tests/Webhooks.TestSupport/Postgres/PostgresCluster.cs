@@ -57,9 +57,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         };
         options.AddRange((settings ?? new Dictionary<string, string>()).Select(s => $"-c {s.Key}={s.Value}"));
         await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', options), "start"], runAs, cancellationToken);
-        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", dataDirectory, runAs);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
-        return cluster;
+        await StartReaperAsync(binDirectory, dataDirectory, runAs, cancellationToken);
+        return new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", dataDirectory, runAs);
     }
 
     /// <summary>A fresh, empty database: tests isolate themselves by database, since the schema name is fixed.</summary>
@@ -97,6 +96,17 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// A detached shell that outlives this process and, once it is gone (test host killed, Ctrl-C,
+    /// crash), stops the server and deletes its directory: no cluster is ever left behind.
+    /// </summary>
+    private static Task StartReaperAsync(string binDirectory, string dataDirectory, string? runAs, CancellationToken cancellationToken)
+    {
+        var stop = $"{(runAs is null ? "" : $"runuser -u {runAs} -- ")}'{Path.Combine(binDirectory, "pg_ctl")}' -D '{Path.Combine(dataDirectory, "data")}' -m immediate -w stop";
+        var watch = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop}; rm -rf '{dataDirectory}'";
+        return RunAsync("bash", ["-c", $"setsid bash -c \"{watch}\" </dev/null >/dev/null 2>&1 &"], null, cancellationToken);
     }
 
     private static string FindBinDirectory()
