@@ -7,7 +7,7 @@ results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
 
-dotnet test Webhooks.sln -c "$configuration" --no-build --logger "console;verbosity=normal" --results-directory "$results" \
+dotnet test Webhooks.sln -c "$configuration" --no-build --results-directory "$results" \
   2>&1 | tee "$results/dotnet.log" || status=1
 
 if [ -x tests/packaging/run.sh ] || [ -f tests/packaging/run.sh ]; then
