@@ -48,7 +48,9 @@ public sealed record AttemptResult
 }
 
 /// <summary>Delivery counts and the latest attempt of one route, for status reporting.</summary>
-public sealed record RouteDeliveryStats(Guid RouteUid, long Succeeded, long Failed, long Pending, long Dead, DateTimeOffset? OldestPending, LatestAttempt? Latest);
+/// <param name="DisabledReason">Set while the dispatcher has disabled the route (410 Gone).</param>
+public sealed record RouteDeliveryStats(
+    Guid RouteUid, string Namespace, string Name, string? DisabledReason, long Succeeded, long Failed, long Pending, long Dead, DateTimeOffset? OldestPending, LatestAttempt? Latest);
 
 public sealed record LatestAttempt(string EventId, DateTimeOffset AttemptedAt, AttemptOutcome Outcome, int? HttpStatus, int DurationMs, int Attempt, string? ErrorClass, string? ErrorMessage);
 

@@ -206,7 +206,7 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
                        count(*) filter (where outcome = 'failed') as failed
                 from auditlog.delivery_attempts where attempted_at >= $1 group by route_uid
             )
-            select r.uid, coalesce(o.succeeded, 0), coalesce(o.failed, 0), coalesce(q.pending, 0), coalesce(q.dead, 0), q.oldest_pending,
+            select r.uid, r.namespace, r.name, r.disabled_reason, coalesce(o.succeeded, 0), coalesce(o.failed, 0), coalesce(q.pending, 0), coalesce(q.dead, 0), q.oldest_pending,
                    l.event_id, l.attempted_at, l.outcome, l.response_status, l.duration_ms, l.attempt, l.error_class, l.error_message
             from auditlog.routes r
             left join queue q on q.route_uid = r.uid
@@ -223,13 +223,14 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
         var stats = new List<RouteDeliveryStats>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var latest = reader.IsDBNull(6)
+            var latest = reader.IsDBNull(9)
                 ? null
-                : new LatestAttempt(reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), ParseOutcome(reader.GetString(8)),
-                    reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
-                    reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13));
-            stats.Add(new RouteDeliveryStats(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), latest));
+                : new LatestAttempt(reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10), ParseOutcome(reader.GetString(11)),
+                    reader.IsDBNull(12) ? null : reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14),
+                    reader.IsDBNull(15) ? null : reader.GetString(15), reader.IsDBNull(16) ? null : reader.GetString(16));
+            stats.Add(new RouteDeliveryStats(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8), latest));
         }
 
         return stats;

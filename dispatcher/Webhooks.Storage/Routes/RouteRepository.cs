@@ -124,6 +124,33 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         return true;
     }
 
+    /// <summary>The dispatcher-maintained state of one route (revision, 410-disabled), or null when absent.</summary>
+    public async Task<RouteState?> GetStateAsync(Guid uid, CancellationToken cancellationToken)
+    {
+        const string sql = "select revision, generation, disabled_at, disabled_reason from auditlog.routes where uid = $1";
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = uid });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RouteState(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>Uids of the routes in the table with their namespace and name, for cleaning up routes whose Webhook vanished.</summary>
+    public async Task<IReadOnlyList<(Guid Uid, string Namespace, string Name)>> ListKeysAsync(CancellationToken cancellationToken)
+    {
+        const string sql = "select uid, namespace, name from auditlog.routes";
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<(Guid, string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return keys;
+    }
+
     public async Task<long> GetRevisionAsync(CancellationToken cancellationToken)
     {
         const string sql = "select revision from auditlog.route_table";
@@ -236,6 +263,8 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
 }
 
 public sealed record RouteTableSnapshot(long Revision, IReadOnlyList<StoredRoute> Routes);
+
+public sealed record RouteState(long Revision, long Generation, DateTimeOffset? DisabledAt, string? DisabledReason);
 
 [JsonSerializable(typeof(RouteRepository.SealedSecrets))]
 [JsonSerializable(typeof(List<RouteRepository.StoredHeader>))]

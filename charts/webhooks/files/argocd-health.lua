@@ -1,0 +1,1 @@
+../../../deploy/argocd/health.lua
