@@ -21,4 +21,15 @@ public sealed class OperatorOptions
 
     /// <summary>Fewest seconds between delivery-driven status updates of one Webhook. Default 30 s.</summary>
     public TimeSpan MinStatusInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Tenancy: namespace → the organization ids whose audit records its Webhooks may receive.
+    /// A listed namespace's Webhooks must filter on a subset of these organizations; the entry
+    /// <c>*</c> applies to every namespace not listed. No entries: no restriction.
+    /// </summary>
+    public Dictionary<string, List<string>> AllowedOrganizations { get; set; } = [];
+
+    /// <summary>The organizations a namespace may receive, or null when it is unrestricted.</summary>
+    public IReadOnlyList<string>? OrganizationsAllowedIn(string @namespace) =>
+        AllowedOrganizations.TryGetValue(@namespace, out var own) ? own : AllowedOrganizations.GetValueOrDefault("*");
 }

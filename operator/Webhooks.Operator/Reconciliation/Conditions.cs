@@ -23,6 +23,7 @@ public static class Conditions
         public const string DeliveryFailing = "DeliveryFailing";
         public const string NoDeliveries = "NoDeliveries";
         public const string InsecureMode = "InsecureMode";
+        public const string OrganizationNotAllowed = "OrganizationNotAllowed";
     }
 
     /// <summary>

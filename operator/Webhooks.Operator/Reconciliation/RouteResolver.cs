@@ -19,11 +19,29 @@ public static partial class RouteResolver
 {
     public const string SigningSecretKey = "secret";
 
-    public static (RouteDefinition? Route, ResolutionProblem? Problem) Resolve(V1Alpha1Webhook webhook, Func<string, V1Secret?> secrets, string? generatedSigningSecret)
+    /// <param name="allowedOrganizations">The organizations this namespace may receive; null when unrestricted.</param>
+    public static (RouteDefinition? Route, ResolutionProblem? Problem) Resolve(
+        V1Alpha1Webhook webhook, Func<string, V1Secret?> secrets, string? generatedSigningSecret, IReadOnlyList<string>? allowedOrganizations = null)
     {
         var spec = webhook.Spec;
         var ns = webhook.Metadata.NamespaceProperty;
         var problems = new List<ResolutionProblem>();
+        if (allowedOrganizations is not null)
+        {
+            var requested = spec.Filter?.Organizations ?? [];
+            var allowed = string.Join(", ", allowedOrganizations);
+            if (requested.Count == 0)
+            {
+                return (null, new(Conditions.Reasons.OrganizationNotAllowed,
+                    $"namespace {ns} may receive audit records of organizations [{allowed}] only; set spec.filter.organizations to a subset of them"));
+            }
+
+            if (requested.FirstOrDefault(o => !allowedOrganizations.Contains(o)) is { } refused)
+            {
+                return (null, new(Conditions.Reasons.OrganizationNotAllowed,
+                    $"spec.filter.organizations: organization {refused} is not allowed in namespace {ns} (allowed: [{allowed}]); ask a cluster admin or remove it"));
+            }
+        }
 
         string? ReadSecret(string field, SecretKeyReference reference, bool trim)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Options;
 using Webhooks.Operator.Controller;
 using Webhooks.Operator.Resources;
 using Webhooks.Operator.Status;
@@ -18,6 +19,7 @@ public sealed class WebhookReconciler(
     IResourceAccess access,
     RouteRepository routes,
     DeliveryStatusCache deliveries,
+    IOptions<OperatorOptions> options,
     TimeProvider timeProvider,
     ILogger<WebhookReconciler> logger) : IReconciler
 {
@@ -73,7 +75,9 @@ public sealed class WebhookReconciler(
         var generation = webhook.Metadata.Generation ?? 1;
         var conditions = status.Conditions!;
         var generatedSigning = await EnsureSigningSecretAsync(webhook, status, cancellationToken);
-        var (route, problem) = RouteResolver.Resolve(webhook, name => access.GetSecret(webhook.Metadata.NamespaceProperty, name), generatedSigning);
+        var (route, problem) = RouteResolver.Resolve(
+            webhook, name => access.GetSecret(webhook.Metadata.NamespaceProperty, name), generatedSigning,
+            options.Value.OrganizationsAllowedIn(webhook.Metadata.NamespaceProperty));
         if (problem is not null)
         {
             var secretProblem = problem.Reason is Conditions.Reasons.SecretNotFound or Conditions.Reasons.SecretKeyNotFound;

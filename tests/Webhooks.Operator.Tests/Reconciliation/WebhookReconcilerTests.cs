@@ -26,6 +26,7 @@ public sealed class WebhookReconcilerTests : IAsyncLifetime
     private RouteRepository _routes = null!;
     private DeliveryStatusCache _deliveries = null!;
     private WebhookReconciler _reconciler = null!;
+    private OperatorOptions _options = new();
 
     public async Task InitializeAsync()
     {
@@ -36,7 +37,7 @@ public sealed class WebhookReconcilerTests : IAsyncLifetime
         _store = new ManifestStore(_time, NullLogger<ManifestStore>.Instance);
         _access = new RecordingAccess(_store);
         _deliveries = new DeliveryStatusCache();
-        _reconciler = new WebhookReconciler(_access, _routes, _deliveries, _time, NullLogger<WebhookReconciler>.Instance);
+        _reconciler = new WebhookReconciler(_access, _routes, _deliveries, Options.Create(_options), _time, NullLogger<WebhookReconciler>.Instance);
     }
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
@@ -204,5 +205,54 @@ public sealed class WebhookReconcilerTests : IAsyncLifetime
 
         Assert.Equal("True", Conditions.Find(_store.GetWebhook("default", "siem")!.Status!.Conditions, Conditions.Delivering)!.Status);
         Assert.Contains(_access.Events, e => e is { Type: "Normal", Reason: "DeliveryRecovered" });
+    }
+
+    [Theory]
+    [InlineData(null, "may receive audit records of organizations [org-a, org-b] only")]
+    [InlineData("org-c", "organization org-c is not allowed in namespace default")]
+    public async Task Tenancy_WebhookAskingForMoreThanItsNamespaceMay_IsNotReady(string? organization, string message)
+    {
+        _options.AllowedOrganizations["default"] = ["org-a", "org-b"];
+        var webhook = Manifests.Webhook();
+        webhook.Spec.Filter = new() { Organizations = organization is null ? null : ["org-a", organization] };
+        _store.Apply([webhook], [Manifests.Secret("siem-token", "header", "Bearer x")]);
+
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        var ready = Conditions.Find(_store.GetWebhook("default", "siem")!.Status!.Conditions, Conditions.Ready)!;
+        Assert.Equal(("False", Conditions.Reasons.OrganizationNotAllowed), (ready.Status, ready.Reason));
+        Assert.Contains(message, ready.Message, StringComparison.Ordinal);
+        Assert.Empty((await _routes.LoadAllAsync(CancellationToken.None)).Routes);
+    }
+
+    [Fact]
+    public async Task Tenancy_WebhookWithinItsOrganizations_IsReady()
+    {
+        _options.AllowedOrganizations["*"] = ["org-a"];
+        var webhook = Manifests.Webhook();
+        webhook.Spec.Filter = new() { Organizations = ["org-a"] };
+        _store.Apply([webhook], [Manifests.Secret("siem-token", "header", "Bearer x")]);
+
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(["org-a"], Assert.Single((await _routes.LoadAllAsync(CancellationToken.None)).Routes).Definition.FilterOrganizations);
+    }
+
+    [Fact]
+    public async Task Reconcile_RouteDisabledByGone_IsNotReadyWithEndpointDisabledAndAnEvent()
+    {
+        _store.Apply([Manifests.Webhook()], [Manifests.Secret("siem-token", "header", "Bearer x")]);
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+        await using (var command = _dataSource.CreateCommand("update auditlog.routes set disabled_at = now(), disabled_reason = 'the endpoint answered 410 Gone'"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        var ready = Conditions.Find(_store.GetWebhook("default", "siem")!.Status!.Conditions, Conditions.Ready)!;
+        Assert.Equal(("False", Conditions.Reasons.EndpointDisabled), (ready.Status, ready.Reason));
+        Assert.Contains("410 Gone", ready.Message, StringComparison.Ordinal);
+        Assert.Contains(_access.Events, e => e is { Type: "Warning", Reason: "EndpointDisabled" });
     }
 }
