@@ -9,6 +9,7 @@ using Webhooks.Dispatcher.Notifications;
 using Webhooks.Dispatcher.Retention;
 using Webhooks.Dispatcher.Routing;
 using Webhooks.Storage;
+using Webhooks.Storage.Database;
 
 namespace Webhooks.Dispatcher;
 

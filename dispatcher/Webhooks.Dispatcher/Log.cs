@@ -33,9 +33,6 @@ internal static partial class Log
     [LoggerMessage(2009, LogLevel.Warning, "Retention sweep failed; it runs again at the next interval")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(2010, LogLevel.Warning, "Database not ready for migrations; retrying")]
-    public static partial void MigrationRetry(ILogger logger, Exception exception);
-
     [LoggerMessage(2011, LogLevel.Warning, "Reading queue figures for metrics failed")]
     public static partial void QueueMetricsFailed(ILogger logger, Exception exception);
 }

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(1002, LogLevel.Information, "Retention removed {Events} events and {Deliveries} failed deliveries older than {Cutoff:o}")]
     public static partial void RetentionSwept(ILogger logger, long events, long deliveries, DateTimeOffset cutoff);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Database not ready for migrations; retrying")]
+    public static partial void MigrationRetry(ILogger logger, Exception exception);
 }
