@@ -7,7 +7,7 @@ using Webhooks.Operator.Events;
 using Webhooks.Operator.Reconciliation;
 using Webhooks.Operator.Resources;
 
-namespace Webhooks.Operator.Kubernetes;
+namespace Webhooks.Operator.Cluster;
 
 /// <summary>
 /// The cluster side of <see cref="IResourceAccess"/>: reads from the informer caches, writes
