@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Webhooks.Operator;
 
-public sealed class OperatorOptions
+public sealed class OperatorOptions : IValidatableObject
 {
     public const string SectionName = "Operator";
 
@@ -15,6 +15,14 @@ public sealed class OperatorOptions
 
     /// <summary>With <c>Source=Files</c>: the directory of Webhook and Secret manifests.</summary>
     public string? ManifestsPath { get; set; }
+
+    /// <summary>With <c>Source=Kubernetes</c>: a kubeconfig file; unset means in-cluster config, else ~/.kube/config.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Identity in Events and the leader Lease; defaults to POD_NAME, else the host name.</summary>
+    public string? Identity { get; set; }
+
+    public bool FileMode => string.Equals(Source, "Files", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How often delivery outcomes are read from PostgreSQL. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -32,4 +40,22 @@ public sealed class OperatorOptions
     /// <summary>The organizations a namespace may receive, or null when it is unrestricted.</summary>
     public IReadOnlyList<string>? OrganizationsAllowedIn(string @namespace) =>
         AllowedOrganizations.TryGetValue(@namespace, out var own) ? own : AllowedOrganizations.GetValueOrDefault("*");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!FileMode && !string.Equals(Source, "Kubernetes", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult($"Operator:Source must be Kubernetes or Files, not '{Source}'", [nameof(Source)]);
+        }
+
+        if (FileMode && (string.IsNullOrEmpty(ManifestsPath) || !Directory.Exists(ManifestsPath)))
+        {
+            yield return new ValidationResult($"Operator:ManifestsPath '{ManifestsPath}' must name an existing directory when Operator:Source is Files", [nameof(ManifestsPath)]);
+        }
+
+        if (MinStatusInterval < TimeSpan.Zero || StatusInterval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Operator:StatusInterval must be positive and Operator:MinStatusInterval not negative", [nameof(StatusInterval)]);
+        }
+    }
 }

@@ -1,4 +1,8 @@
+using Webhooks.Operator;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOperator();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapOperator();
 await app.RunAsync();

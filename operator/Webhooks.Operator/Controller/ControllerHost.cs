@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Webhooks.Operator.Controller.Leadership;
+using Webhooks.Operator.Status;
 
 namespace Webhooks.Operator.Controller;
 
 /// <summary>
 /// Hosts the <see cref="WebhookController"/>: under leader election when a
 /// <see cref="LeaderElectionRunner"/> is given (only the leader runs informers and workers), else
-/// directly, for a single replica or file mode.
+/// directly, for a single replica or file mode. The delivery status reporter, when given, runs
+/// beside the controller and only where it runs, so one replica reads delivery outcomes.
 /// </summary>
-public sealed class ControllerHost(WebhookController controller, LeaderElectionRunner? leaderElection = null) : BackgroundService
+public sealed class ControllerHost(WebhookController controller, LeaderElectionRunner? leaderElection = null, DeliveryStatusReporter? reporter = null) : BackgroundService
 {
     /// <summary>True when this replica runs the controller: always without leader election.</summary>
     public bool IsLeader => leaderElection?.IsLeader ?? true;
@@ -23,7 +25,10 @@ public sealed class ControllerHost(WebhookController controller, LeaderElectionR
     public bool IsReady => !IsLeader || HasSynced;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        leaderElection is null
-            ? controller.RunAsync(stoppingToken)
-            : leaderElection.RunAsync(controller.RunAsync, stoppingToken);
+        leaderElection is null ? LeadAsync(stoppingToken) : leaderElection.RunAsync(LeadAsync, stoppingToken);
+
+    private Task LeadAsync(CancellationToken cancellationToken) =>
+        reporter is null
+            ? controller.RunAsync(cancellationToken)
+            : Task.WhenAll(controller.RunAsync(cancellationToken), reporter.RunAsync(controller.Enqueue, cancellationToken));
 }

@@ -184,7 +184,8 @@ public sealed class WebhookController
         _reconcileTime.Observe(_timeProvider.GetElapsedTime(started).TotalSeconds);
     }
 
-    private void Enqueue(ObjectKey key) => Volatile.Read(ref _queue)?.Add(key);
+    /// <summary>Queues a key from outside the informers (delivery status changes); ignored while not running.</summary>
+    public void Enqueue(ObjectKey key) => Volatile.Read(ref _queue)?.Add(key);
 
     private void EnqueueReferencing(V1Secret secret)
     {

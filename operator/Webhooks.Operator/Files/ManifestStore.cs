@@ -4,6 +4,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Webhooks.Operator.Controller;
+using Webhooks.Operator.Controller.Informers;
 using Webhooks.Operator.Reconciliation;
 using Webhooks.Operator.Resources;
 
@@ -15,11 +16,20 @@ namespace Webhooks.Operator.Files;
 /// namespace and name, so restarts keep their routes), a generation that rises on spec changes
 /// (seeded from the clock, so it keeps rising across restarts), and deletion through the
 /// finalizer, so the reconciler's delete path is the same as in a cluster. Status and Events go
-/// to the log.
+/// to the log. It also serves list and watch to the controller's informers, as an API server
+/// would: every change gets a resourceVersion and a watch event, so file mode runs the very same
+/// controller loop as a cluster.
 /// </summary>
-public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestStore> logger) : IResourceAccess
+public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestStore> logger)
+    : IResourceAccess, IListWatch<V1Alpha1Webhook>, IListWatch<V1Secret>
 {
     private readonly object _lock = new();
+    private readonly List<(long Version, WatchEventType Type, object Object)> _changes = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _version;
+
+    /// <summary>Changes kept for watchers; a watch from before them gets 410 Expired and relists, as with an API server.</summary>
+    private const int MaxChanges = 1000;
     private readonly Dictionary<(string, string), V1Alpha1Webhook> _webhooks = [];
     private readonly Dictionary<(string, string), V1Secret> _secrets = [];
     private readonly Dictionary<(string, string), V1Secret> _generated = [];
@@ -73,6 +83,16 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
                 }
             }
 
+            foreach (var (key, secret) in _secrets.Where(s => !incomingSecrets.ContainsKey(s.Key)))
+            {
+                Publish(WatchEventType.Deleted, secret);
+            }
+
+            foreach (var key in changedSecrets.Where(incomingSecrets.ContainsKey))
+            {
+                Publish(_secrets.ContainsKey(key) ? WatchEventType.Modified : WatchEventType.Added, incomingSecrets[key]);
+            }
+
             _secrets.Clear();
             foreach (var (key, secret) in incomingSecrets)
             {
@@ -92,6 +112,7 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
                     webhook.Metadata.Finalizers = existing?.Metadata.Finalizers;
                     webhook.Status = existing?.Status;
                     _webhooks[key] = webhook;
+                    Publish(existing is null ? WatchEventType.Added : WatchEventType.Modified, webhook);
                     changed.Add(new ObjectKey(key.Item1, key.Item2));
                 }
                 else if (RouteResolver.ReferencedSecrets(existing).Any(s => changedSecrets.Contains((key.Item1, s))))
@@ -103,6 +124,7 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
             foreach (var (key, existing) in _webhooks.Where(w => !incoming.ContainsKey(w.Key) && w.Value.Metadata.DeletionTimestamp is null).ToList())
             {
                 existing.Metadata.DeletionTimestamp = now.UtcDateTime;
+                Publish(WatchEventType.Modified, existing);
                 changed.Add(new ObjectKey(key.Item1, key.Item2));
             }
         }
@@ -119,7 +141,16 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
             if (webhook.Metadata.DeletionTimestamp is not null && finalizers.Count == 0)
             {
                 _webhooks.Remove(key);
-                _generated.Remove((key.NamespaceProperty, webhook.Status?.SigningSecretName ?? string.Empty));
+                if (_generated.Remove((key.NamespaceProperty, webhook.Status?.SigningSecretName ?? string.Empty), out var generated))
+                {
+                    Publish(WatchEventType.Deleted, generated);
+                }
+
+                Publish(WatchEventType.Deleted, webhook);
+            }
+            else
+            {
+                Publish(WatchEventType.Modified, webhook);
             }
         }
 
@@ -129,7 +160,12 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
     public Task UpdateStatusAsync(V1Alpha1Webhook webhook, WebhookStatus status, CancellationToken cancellationToken)
     {
         var before = Conditions.Find(webhook.Status?.Conditions, Conditions.Ready);
-        webhook.Status = status;
+        lock (_lock)
+        {
+            webhook.Status = status;
+            Publish(WatchEventType.Modified, webhook);
+        }
+
         var ready = Conditions.Find(status.Conditions, Conditions.Ready);
         if (ready is not null && (before?.Status != ready.Status || before.Message != ready.Message))
         {
@@ -145,6 +181,7 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
         lock (_lock)
         {
             _generated[(owner.Metadata.NamespaceProperty, name)] = secret;
+            Publish(WatchEventType.Added, secret);
         }
 
         return Task.FromResult(secret);
@@ -155,6 +192,94 @@ public sealed class ManifestStore(TimeProvider timeProvider, ILogger<ManifestSto
         Log.EventRecorded(logger, type, reason, webhook.Metadata.NamespaceProperty, webhook.Metadata.Name, message);
         return Task.CompletedTask;
     }
+
+    Task<ListPage<V1Alpha1Webhook>> IListWatch<V1Alpha1Webhook>.ListAsync(string? @namespace, int limit, string? continueToken, CancellationToken cancellationToken) =>
+        Task.FromResult(List<V1Alpha1Webhook>(_webhooks.Values, @namespace));
+
+    Task<ListPage<V1Secret>> IListWatch<V1Secret>.ListAsync(string? @namespace, int limit, string? continueToken, CancellationToken cancellationToken) =>
+        Task.FromResult(List<V1Secret>(_secrets.Values.Concat(_generated.Values), @namespace));
+
+    IAsyncEnumerable<(WatchEventType Type, V1Alpha1Webhook Object)> IListWatch<V1Alpha1Webhook>.WatchAsync(
+        string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync<V1Alpha1Webhook>(@namespace, resourceVersion, timeoutSeconds, onError, cancellationToken);
+
+    IAsyncEnumerable<(WatchEventType Type, V1Secret Object)> IListWatch<V1Secret>.WatchAsync(
+        string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken) =>
+        WatchAsync<V1Secret>(@namespace, resourceVersion, timeoutSeconds, onError, cancellationToken);
+
+    private ListPage<T> List<T>(IEnumerable<T> items, string? @namespace)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        lock (_lock)
+        {
+            var copies = items.Where(i => @namespace is null || i.Metadata.NamespaceProperty == @namespace).Select(Copy).ToList();
+            return new ListPage<T>(copies, _version.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        }
+    }
+
+    /// <summary>Replays the changes after <paramref name="resourceVersion"/>, then follows new ones until the timeout.</summary>
+    private async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync<T>(
+        string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var from = long.Parse(resourceVersion, System.Globalization.CultureInfo.InvariantCulture);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds), timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        while (!linked.IsCancellationRequested)
+        {
+            List<(WatchEventType, T)> pending;
+            Task changed;
+            lock (_lock)
+            {
+                if (_changes.Count > 0 && from < _changes[0].Version - 1)
+                {
+                    onError(new KubernetesException(new V1Status { Code = 410, Reason = "Expired", Message = $"too old resource version: {from} ({_changes[0].Version - 1})" }));
+                    yield break;
+                }
+
+                pending = [.. _changes.Where(c => c.Version > from && c.Object is T o && (@namespace is null || o.Metadata.NamespaceProperty == @namespace))
+                    .Select(c => (c.Type, Copy((T)c.Object)))];
+                from = _version;
+                changed = _changed.Task;
+            }
+
+            foreach (var change in pending)
+            {
+                yield return change;
+            }
+
+            try
+            {
+                await changed.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Records a change for watchers; called under the lock.</summary>
+    private void Publish(WatchEventType type, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        obj.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _changes.Add((_version, type, obj switch
+        {
+            V1Alpha1Webhook webhook => Copy(webhook),
+            V1Secret secret => Copy(secret),
+            _ => throw new ArgumentException($"unexpected kind {obj.Kind}", nameof(obj)),
+        }));
+        if (_changes.Count > MaxChanges)
+        {
+            _changes.RemoveRange(0, _changes.Count - MaxChanges);
+        }
+
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static T Copy<T>(T obj) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(obj));
 
     /// <summary>A name-based UUID: the same Webhook keeps the same route across restarts.</summary>
     public static string StableUid(string @namespace, string name)
