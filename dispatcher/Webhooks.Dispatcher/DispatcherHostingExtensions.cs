@@ -1,7 +1,9 @@
-using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Webhooks.Dispatcher.Delivery;
+using Webhooks.Dispatcher.Delivery.Destinations;
+using Webhooks.Dispatcher.Delivery.Transport;
 using Webhooks.Dispatcher.FanOut;
 using Webhooks.Dispatcher.Health;
 using Webhooks.Dispatcher.Ingest;
@@ -22,16 +24,23 @@ public static class DispatcherHostingExtensions
         var configuration = builder.Configuration;
         services.AddWebhooksStorage(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.SectionName)).ValidateDataAnnotations()
-            .Validate(o => o.LeaseMargin >= TimeSpan.FromMilliseconds(500), "Delivery:LeaseMargin must be at least 500 ms")
-            .ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<DeliveryOptions>, DeliveryOptionsSetup>();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(75));
 
         services.AddSingleton<DispatcherSignals>();
         services.AddSingleton<RouteTable>();
         services.AddSingleton<BearerTokenAuthenticator>();
-        services.AddSingleton(sp => new WebhookSender(CreateHttpClient(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value), sp.GetRequiredService<IOptions<DeliveryOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        // Tests replace the resolver (a name that maps to loopback) and the dialer (see where a
+        // connection would go without sending a packet); registered first, theirs win.
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.TryAddSingleton<IDestinationDialer, SocketDialer>();
+        services.AddSingleton(sp => DestinationPolicy.FromCidrs(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowedCidrs));
+        services.AddSingleton<GuardedConnector>();
+        services.AddSingleton<DeliveryHttpClients>();
+        services.AddSingleton<WebhookSender>();
         services.AddSingleton<AttemptRecorder>();
 
         // Start order matters: schema first; the recorder before the delivery worker, so that on
@@ -54,24 +63,4 @@ public static class DispatcherHostingExtensions
         app.MapMetrics();
         return app;
     }
-
-    /// <summary>
-    /// One pooled handler for every webhook. Redirects are never followed (a 3xx is a failed
-    /// attempt), no cookies, no decompression; connections are recycled so DNS changes are seen.
-    /// A plain HttpClient rather than IHttpClientFactory: the factory's default logging writes
-    /// request URLs, and a URL from a Secret must never reach a log.
-    /// </summary>
-    private static HttpClient CreateHttpClient(DeliveryOptions options) => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        MaxConnectionsPerServer = options.PerEndpointConcurrency,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 }

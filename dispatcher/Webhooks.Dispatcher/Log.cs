@@ -35,4 +35,10 @@ internal static partial class Log
 
     [LoggerMessage(2011, LogLevel.Warning, "Reading queue figures for metrics failed")]
     public static partial void QueueMetricsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2012, LogLevel.Warning, "Delivery to {Namespace}/{Webhook} blocked: {Reason}")]
+    public static partial void DestinationBlocked(ILogger logger, string @namespace, string webhook, string reason);
+
+    [LoggerMessage(2013, LogLevel.Information, "Webhook {Namespace}/{Webhook} has its own TLS settings; created its HTTP client")]
+    public static partial void RouteClientCreated(ILogger logger, string @namespace, string webhook);
 }

@@ -45,6 +45,10 @@ internal static class Metrics
     private static readonly Gauge RouteDisabled = Prometheus.Metrics.CreateGauge(
         "webhooks_route_disabled", "1 while a webhook is disabled because its endpoint answered 410 Gone.", new GaugeConfiguration { LabelNames = RouteLabels });
 
+    private static readonly Counter BlockedDestinations = Prometheus.Metrics.CreateCounter(
+        "webhooks_delivery_blocked_total", "Attempts refused before connecting because the webhook's host is internal (loopback, private, link-local …) and not allow-listed.",
+        new CounterConfiguration { LabelNames = ["namespace", "webhook", "range"] });
+
     public static void Ingested(string result, int count, string source = "http")
     {
         if (count > 0)
@@ -71,6 +75,9 @@ internal static class Metrics
             }
         }
     }
+
+    /// <param name="range">The kind of range refused: one of the policy's fixed words, so the label stays bounded.</param>
+    public static void Blocked(RouteDefinition route, string range) => BlockedDestinations.WithLabels(route.Namespace, route.Name, range).Inc();
 
     public static void SetRoutes(IReadOnlyList<StoredRoute> routes)
     {

@@ -32,6 +32,9 @@ public static class LocalPipeline
             ["Encryption:Keys:local"] = SecretCipher.GenerateKey(),
             ["Encryption:ActiveKeyId"] = "local",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The demo receiver is on loopback, which webhooks may not reach unless allowed.
+            ["Delivery:AllowedCidrs:0"] = "127.0.0.0/8",
+            ["Delivery:AllowedCidrs:1"] = "::1/128",
         });
         builder.AddDispatcher();
         await using var dispatcher = builder.Build();

@@ -50,6 +50,15 @@ public sealed class DeliveryOptions
     [Range(1, 10_000)]
     public int FanOutBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// CIDRs webhooks may reach although they are loopback, private, link-local, CGNAT or
+    /// otherwise internal (<c>10.0.0.0/8</c>, <c>fd00::/8</c>; a bare address means that host).
+    /// Default none: every webhook must point at a public address. From the environment either
+    /// <c>Delivery__AllowedCidrs__0=10.0.0.0/8</c> or one comma-separated
+    /// <c>Delivery__AllowedCidrs=10.0.0.0/8,fd00::/8</c>.
+    /// </summary>
+    public List<string> AllowedCidrs { get; set; } = [];
+
     /// <summary>Full reload of the routing table even without a notification. Default 30 s.</summary>
     public TimeSpan RouteSafetyReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

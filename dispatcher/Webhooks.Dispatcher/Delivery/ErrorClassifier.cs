@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Webhooks.Dispatcher.Delivery.Destinations;
+using Webhooks.Dispatcher.Delivery.Tls;
 
 namespace Webhooks.Dispatcher.Delivery;
 
@@ -16,6 +18,15 @@ public static class ErrorClasses
     public const string RouteDeleted = "route_deleted";
     public const string Internal = "internal";
 
+    /// <summary>Every address of the host is internal and not allow-listed (SSRF defence); retried only at the schedule's longest step.</summary>
+    public const string BlockedDestination = "blocked_destination";
+
+    /// <summary>A secure-mode route with an http:// URL: never sent, failed at once.</summary>
+    public const string InsecureUrl = "insecure_url";
+
+    /// <summary>A secure-mode route without a usable signing key: never sent unsigned, failed at once.</summary>
+    public const string SigningKey = "signing_key";
+
     /// <summary>Names the class of a failed send; the message is the innermost exception's, which never holds header values.</summary>
     public static (string Class, string Message) Classify(Exception exception)
     {
@@ -27,6 +38,8 @@ public static class ErrorClasses
 
         var errorClass = exception switch
         {
+            _ when innermost is BlockedDestinationException => BlockedDestination,
+            TlsMaterialException => Tls,
             TimeoutException or OperationCanceledException => Timeout,
             HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => Dns,
             HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => Tls,
@@ -38,7 +51,8 @@ public static class ErrorClasses
             HttpRequestException => Protocol,
             _ => Internal,
         };
-        var message = errorClass == Timeout ? "the request timed out" : innermost.Message;
+        // Our own exceptions already say what went wrong, including their cause's message.
+        var message = errorClass == Timeout ? "the request timed out" : exception is TlsMaterialException ? exception.Message : innermost.Message;
         return (errorClass, message);
     }
 }

@@ -20,25 +20,33 @@ public static class RetryPolicy
     /// The outcome of attempt <paramref name="attempt"/> (1-based) and, when retrying, the next
     /// due time: <c>Retry-After</c> on 429/503 wins (capped at <paramref name="maxRetryAfter"/>),
     /// otherwise the route's schedule, its last step repeated when attempts outnumber steps.
+    /// A route the dispatcher refuses to send for (<see cref="ErrorClasses.InsecureUrl"/>,
+    /// <see cref="ErrorClasses.SigningKey"/>) fails at once: retrying cannot help, and the dead
+    /// letter is replayable once the Webhook is fixed. A <see cref="ErrorClasses.BlockedDestination"/>
+    /// waits the schedule's longest step: an allow-list change or a DNS answer may still fix it,
+    /// but an internal address is not worth knocking on often.
     /// </summary>
     public static (AttemptOutcome Outcome, DateTimeOffset? NextAttemptAt) Decide(
-        RouteDefinition route, int attempt, int? status, TimeSpan? retryAfter, DateTimeOffset now, TimeSpan maxRetryAfter, double random)
+        RouteDefinition route, int attempt, int? status, TimeSpan? retryAfter, DateTimeOffset now, TimeSpan maxRetryAfter, double random, string? errorClass = null)
     {
         if (status is { } code && IsSuccess(code))
         {
             return (AttemptOutcome.Succeeded, null);
         }
 
-        if (status == (int)HttpStatusCode.Gone || attempt >= route.MaxAttempts)
+        if (status == (int)HttpStatusCode.Gone || attempt >= route.MaxAttempts || errorClass is ErrorClasses.InsecureUrl or ErrorClasses.SigningKey)
         {
             return (AttemptOutcome.Failed, null);
         }
 
-        var delay = retryAfter is { } requested && status is 429 or 503
-            ? (requested < maxRetryAfter ? requested : maxRetryAfter)
-            : Jittered(ScheduledDelay(route.RetrySchedule ?? RouteDefaults.RetrySchedule, attempt), random);
+        var schedule = route.RetrySchedule ?? RouteDefaults.RetrySchedule;
+        var delay = errorClass == ErrorClasses.BlockedDestination ? Jittered(LongestStep(schedule), random)
+            : retryAfter is { } requested && status is 429 or 503 ? (requested < maxRetryAfter ? requested : maxRetryAfter)
+            : Jittered(ScheduledDelay(schedule, attempt), random);
         return (AttemptOutcome.Retrying, now + delay);
     }
+
+    public static TimeSpan LongestStep(IReadOnlyList<TimeSpan> schedule) => schedule.Count == 0 ? TimeSpan.Zero : schedule.Max();
 
     /// <summary>The delay after attempt <paramref name="attempt"/> (1-based), before jitter.</summary>
     public static TimeSpan ScheduledDelay(IReadOnlyList<TimeSpan> schedule, int attempt) =>

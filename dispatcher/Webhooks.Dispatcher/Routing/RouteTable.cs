@@ -16,15 +16,23 @@ public sealed class RouteTable
 
     public Task WaitUntilLoadedAsync(CancellationToken cancellationToken) => _loaded.Task.WaitAsync(cancellationToken);
 
+    /// <summary>Raised after a newer table replaced the current one; per-route caches drop what went away.</summary>
+    public event Action<RouteTableSnapshot>? Replaced;
+
     public void Replace(RouteTableSnapshot table)
     {
         var current = _current;
-        if (table.Revision >= current.Table.Revision)
+        var replaced = table.Revision >= current.Table.Revision;
+        if (replaced)
         {
             _current = new Snapshot(table);
         }
 
         _loaded.TrySetResult();
+        if (replaced)
+        {
+            Replaced?.Invoke(table);
+        }
     }
 
     /// <summary>The table if it is at <paramref name="revision"/>, else null (the caller reloads).</summary>

@@ -24,6 +24,18 @@ public sealed record RouteDefinition
     /// <summary>Standard Webhooks signing secrets (<c>whsec_…</c>), newest first; each signs every request.</summary>
     public IReadOnlyList<string> SigningKeys { get; init; } = [];
 
+    /// <summary>
+    /// PEM CA certificates the receiver's certificate may chain to, trusted in addition to the
+    /// system roots. Public (certificates only), though it comes from a Secret.
+    /// </summary>
+    public string? CaCertificatesPem { get; init; }
+
+    /// <summary>PEM client certificate (chain, leaf first) presented for mutual TLS; sealed at rest with <see cref="ClientKeyPem"/>.</summary>
+    public string? ClientCertificatePem { get; init; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificatePem"/> (unencrypted PKCS#8, PKCS#1 or SEC1). Secret: sealed at rest, never recorded or logged.</summary>
+    public string? ClientKeyPem { get; init; }
+
     public TimeSpan Timeout { get; init; } = RouteDefaults.Timeout;
     public int MaxAttempts { get; init; } = RouteDefaults.MaxAttempts;
 
@@ -31,6 +43,18 @@ public sealed record RouteDefinition
     public IReadOnlyList<TimeSpan>? RetrySchedule { get; init; }
 
     public bool Suspended { get; init; }
+
+    /// <summary>
+    /// Keeps secrets out of the generated <c>ToString()</c>, so a route that reaches a log or an
+    /// assertion message shows which Webhook it is, never its keys, header values or secret URL.
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Uid = {Uid}, Namespace = {Namespace}, Name = {Name}, Generation = {Generation}, ");
+        builder.Append($"Url = {(UrlFromSecret ? "***" : Url)}, Secure = {Secure}, SigningKeys = {SigningKeys.Count}, ");
+        builder.Append($"CaCertificatesPem = {(CaCertificatesPem is null ? "none" : "set")}, ClientCertificate = {(ClientCertificatePem is null ? "none" : "set")}");
+        return true;
+    }
 }
 
 public sealed record RouteHeader(string Name, string Value, bool FromSecret = false);

@@ -29,16 +29,17 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         const string sql = """
             insert into auditlog.routes as r (uid, namespace, name, generation, display_name, url, headers, events,
                 filter_categories, filter_names, filter_organizations, secure, timeout_ms, max_attempts, retry_schedule_ms,
-                suspended, key_id, sealed_secrets, content_hash, revision, updated_at)
+                suspended, ca_certificates_pem, key_id, sealed_secrets, content_hash, revision, updated_at)
             values (@uid, @namespace, @name, @generation, @display_name, @url, @headers, @events,
                 @filter_categories, @filter_names, @filter_organizations, @secure, @timeout_ms, @max_attempts, @retry_schedule_ms,
-                @suspended, @key_id, @sealed_secrets, @content_hash, (select revision + 1 from auditlog.route_table), @now)
+                @suspended, @ca_certificates_pem, @key_id, @sealed_secrets, @content_hash, (select revision + 1 from auditlog.route_table), @now)
             on conflict (uid) do update set
                 namespace = excluded.namespace, name = excluded.name, generation = excluded.generation,
                 display_name = excluded.display_name, url = excluded.url, headers = excluded.headers, events = excluded.events,
                 filter_categories = excluded.filter_categories, filter_names = excluded.filter_names,
                 filter_organizations = excluded.filter_organizations, secure = excluded.secure, timeout_ms = excluded.timeout_ms,
                 max_attempts = excluded.max_attempts, retry_schedule_ms = excluded.retry_schedule_ms, suspended = excluded.suspended,
+                ca_certificates_pem = excluded.ca_certificates_pem,
                 key_id = excluded.key_id, sealed_secrets = excluded.sealed_secrets, content_hash = excluded.content_hash,
                 revision = excluded.revision, updated_at = excluded.updated_at,
                 disabled_at = case when excluded.generation > r.generation then null else r.disabled_at end,
@@ -74,6 +75,7 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         p.AddWithValue("retry_schedule_ms", NpgsqlDbType.Array | NpgsqlDbType.Integer,
             route.RetrySchedule is null ? DBNull.Value : route.RetrySchedule.Select(d => (int)d.TotalMilliseconds).ToArray());
         p.AddWithValue("suspended", route.Suspended);
+        p.AddWithValue("ca_certificates_pem", NpgsqlDbType.Text, (object?)route.CaCertificatesPem ?? DBNull.Value);
         p.AddWithValue("key_id", cipher.ActiveKeyId);
         p.AddWithValue("sealed_secrets", cipher.Seal(plaintext, route.Uid));
         p.AddWithValue("content_hash", contentHash);
@@ -173,7 +175,7 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         const string routesSql = """
             select uid, namespace, name, generation, display_name, url, headers::text, events, filter_categories,
                    filter_names, filter_organizations, secure, timeout_ms, max_attempts, retry_schedule_ms, suspended,
-                   key_id, sealed_secrets, revision, disabled_at, disabled_reason
+                   key_id, sealed_secrets, revision, disabled_at, disabled_reason, ca_certificates_pem
             from auditlog.routes
             """;
 
@@ -241,6 +243,9 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
             RetrySchedule = reader.IsDBNull(14) ? null : reader.GetFieldValue<int[]>(14).Select(ms => TimeSpan.FromMilliseconds(ms)).ToList(),
             Suspended = reader.GetBoolean(15),
             SigningKeys = secrets.SigningKeys,
+            CaCertificatesPem = reader.IsDBNull(21) ? null : reader.GetString(21),
+            ClientCertificatePem = secrets.ClientCertificatePem,
+            ClientKeyPem = secrets.ClientKeyPem,
         };
         return new StoredRoute(definition, reader.GetInt64(18), reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19), reader.IsDBNull(20) ? null : reader.GetString(20));
     }
@@ -253,12 +258,16 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
 
     internal sealed record StoredHeader(string Name, string? Value, bool Secret);
 
-    internal sealed record SealedSecrets(string? Url, IReadOnlyList<string> Headers, IReadOnlyList<string> SigningKeys)
+    /// <summary>The sealed blob's content. Fields added later default to null, so blobs sealed before them still open.</summary>
+    internal sealed record SealedSecrets(
+        string? Url, IReadOnlyList<string> Headers, IReadOnlyList<string> SigningKeys, string? ClientCertificatePem = null, string? ClientKeyPem = null)
     {
         public static SealedSecrets From(RouteDefinition route) => new(
             route.UrlFromSecret ? route.Url : null,
             route.Headers.Where(h => h.FromSecret).Select(h => h.Value).ToList(),
-            route.SigningKeys);
+            route.SigningKeys,
+            route.ClientCertificatePem,
+            route.ClientKeyPem);
     }
 }
 

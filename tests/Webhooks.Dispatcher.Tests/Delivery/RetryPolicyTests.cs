@@ -78,4 +78,25 @@ public sealed class RetryPolicyTests
         Assert.Equal(TimeSpan.FromMinutes(3), RetryPolicy.ParseRetryAfter(header, Now));
         Assert.Null(RetryPolicy.ParseRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(Now.AddMinutes(-3)), Now));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void BlockedDestination_WaitsTheScheduleLongestStep(int attempt)
+    {
+        var (outcome, next) = RetryPolicy.Decide(DefaultRoute, attempt, null, null, Now, TimeSpan.FromHours(1), 0.5, ErrorClasses.BlockedDestination);
+
+        Assert.Equal(AttemptOutcome.Retrying, outcome);
+        Assert.Equal(Now + TimeSpan.FromHours(10), next);
+    }
+
+    [Fact]
+    public void BlockedDestination_LastAttempt_Fails() =>
+        Assert.Equal(AttemptOutcome.Failed, RetryPolicy.Decide(DefaultRoute, 8, null, null, Now, TimeSpan.FromHours(1), 0.5, ErrorClasses.BlockedDestination).Outcome);
+
+    [Theory]
+    [InlineData(ErrorClasses.InsecureUrl)]
+    [InlineData(ErrorClasses.SigningKey)]
+    public void RefusedBeforeSending_FailsAtOnce(string errorClass) =>
+        Assert.Equal((AttemptOutcome.Failed, (DateTimeOffset?)null), RetryPolicy.Decide(DefaultRoute, 1, null, null, Now, TimeSpan.FromHours(1), 0.5, errorClass));
 }

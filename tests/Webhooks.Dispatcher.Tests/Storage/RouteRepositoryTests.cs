@@ -88,6 +88,61 @@ public sealed class RouteRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoadAll_RoundTripsTlsSettings_CaInTheClear_ClientKeySealed()
+    {
+        var route = Samples.Route(new Uri("https://hooks.example.com/hook")) with
+        {
+            CaCertificatesPem = "-----BEGIN CERTIFICATE-----\nQ0EtYnVuZGxl\n-----END CERTIFICATE-----\n",
+            ClientCertificatePem = "-----BEGIN CERTIFICATE-----\nY2xpZW50LWNlcnQ=\n-----END CERTIFICATE-----\n",
+            ClientKeyPem = "-----BEGIN PRIVATE KEY-----\nY2xpZW50LWtleQ==\n-----END PRIVATE KEY-----\n",
+        };
+        await _routes.UpsertAsync(route, CancellationToken.None);
+        var revision = await _routes.GetRevisionAsync(CancellationToken.None);
+
+        var loaded = (await _routes.LoadAllAsync(CancellationToken.None)).Routes.Single().Definition;
+
+        Assert.Equal((route.CaCertificatesPem, route.ClientCertificatePem, route.ClientKeyPem), (loaded.CaCertificatesPem, loaded.ClientCertificatePem, loaded.ClientKeyPem));
+        Assert.Equal(route.CaCertificatesPem, await Database.ScalarAsync<string>(_connectionString, "select ca_certificates_pem from auditlog.routes"));
+        var stored = await Database.ScalarAsync<string>(_connectionString, "select string_agg(t::text, '') from (select * from auditlog.routes) t");
+        Assert.DoesNotContain("Y2xpZW50LWtleQ", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", stored, StringComparison.Ordinal);
+
+        // A new client key alone (a renewed Secret) is a change: the dispatcher reloads and rebuilds the route's client.
+        Assert.True(await _routes.UpsertAsync(route with { ClientKeyPem = route.ClientKeyPem.Replace("Y2xp", "bmV3", StringComparison.Ordinal) }, CancellationToken.None));
+        Assert.Equal(revision + 1, await _routes.GetRevisionAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void SealedSecrets_SealedBeforeTlsFieldsExisted_StillOpen()
+    {
+        var secrets = System.Text.Json.JsonSerializer.Deserialize("""{"url":null,"headers":["h"],"signingKeys":["whsec_a2V5"]}""", StorageJson.Default.SealedSecrets)!;
+
+        Assert.Equal((null, null), (secrets.ClientCertificatePem, secrets.ClientKeyPem));
+        Assert.Equal(["whsec_a2V5"], secrets.SigningKeys);
+    }
+
+    [Fact]
+    public void ToString_ShowsWhichRouteButNoSecret()
+    {
+        var route = Samples.Route(new Uri("https://hooks.example.com/T0KEN")) with
+        {
+            UrlFromSecret = true,
+            SigningKeys = ["whsec_c2lnbmluZy1rZXk="],
+            Headers = [new("Authorization", "Bearer s3cr3t", FromSecret: true)],
+            ClientKeyPem = "-----BEGIN PRIVATE KEY-----",
+        };
+
+        var text = route.ToString();
+
+        Assert.Contains(route.Uid.ToString(), text, StringComparison.Ordinal);
+        Assert.Contains("webhook-test", text, StringComparison.Ordinal);
+        foreach (var secret in new[] { "T0KEN", "c2lnbmluZy1rZXk", "s3cr3t", "PRIVATE KEY" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task LoadAll_WithADifferentKey_FailsInsteadOfReturningGarbage()
     {
         await _routes.UpsertAsync(Samples.Route(new Uri("http://127.0.0.1:9/hook")), CancellationToken.None);

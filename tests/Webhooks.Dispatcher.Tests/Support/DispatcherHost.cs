@@ -42,7 +42,11 @@ public sealed class DispatcherHost : IAsyncDisposable
 
     public RouteRepository Routes => Services.GetRequiredService<RouteRepository>();
 
-    /// <summary>Configuration any dispatcher under test gets: the database, the token, a key, quick polling.</summary>
+    /// <summary>
+    /// Configuration any dispatcher under test gets: the database, the token, a key, quick
+    /// polling, and loopback allowed as a destination, because every test receiver listens on
+    /// 127.0.0.1 or ::1 (the SSRF tests take the allowance away).
+    /// </summary>
     public static Dictionary<string, string?> BaseSettings(string connectionString) => new()
     {
         ["Database:ConnectionString"] = connectionString,
@@ -52,10 +56,26 @@ public sealed class DispatcherHost : IAsyncDisposable
         ["Encryption:Keys:test"] = EncryptionKey,
         ["Encryption:ActiveKeyId"] = "test",
         ["Delivery:PollInterval"] = "00:00:00.200",
+        ["Delivery:AllowedCidrs:0"] = "127.0.0.0/8",
+        ["Delivery:AllowedCidrs:1"] = "::1/128",
     };
 
+    /// <summary>Settings that replace the base allow-list: give these to a dispatcher that must refuse loopback.</summary>
+    public static Dictionary<string, string?> AllowedCidrs(params string[] cidrs)
+    {
+        var settings = new Dictionary<string, string?> { ["Delivery:AllowedCidrs:0"] = null, ["Delivery:AllowedCidrs:1"] = null };
+        for (var i = 0; i < cidrs.Length; i++)
+        {
+            settings[$"Delivery:AllowedCidrs:{i}"] = cidrs[i];
+        }
+
+        return settings;
+    }
+
+    /// <param name="settings">Overrides of <see cref="BaseSettings"/>; a null value removes the key.</param>
+    /// <param name="services">Registrations made before the dispatcher's own, so they win (a resolver, a dialer).</param>
     public static async Task<DispatcherHost> StartAsync(
-        Dictionary<string, string?>? settings = null, string? connectionString = null, TimeProvider? timeProvider = null)
+        Dictionary<string, string?>? settings = null, string? connectionString = null, TimeProvider? timeProvider = null, Action<IServiceCollection>? services = null)
     {
         connectionString ??= await (await PostgresCluster.Shared).CreateDatabaseAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -63,7 +83,14 @@ public sealed class DispatcherHost : IAsyncDisposable
         var values = BaseSettings(connectionString);
         foreach (var (key, value) in settings ?? [])
         {
-            values[key] = value;
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(values);
@@ -73,6 +100,8 @@ public sealed class DispatcherHost : IAsyncDisposable
         {
             builder.Services.AddSingleton(timeProvider);
         }
+
+        services?.Invoke(builder.Services);
 
         builder.AddDispatcher();
         var app = builder.Build();

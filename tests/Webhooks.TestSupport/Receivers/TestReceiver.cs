@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +15,17 @@ namespace Webhooks.TestSupport.Receivers;
 /// <summary>A request as it reached the receiver: headers in arrival order, body as raw bytes.</summary>
 public sealed record ReceivedRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body, DateTimeOffset ReceivedAt)
 {
+    /// <summary>Over HTTPS with mutual TLS: the subject of the certificate the client presented.</summary>
+    public string? ClientCertificateSubject { get; init; }
+
     public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 }
+
+/// <summary>
+/// HTTPS for a receiver: the server certificate, and optionally a CA that client certificates
+/// must chain to (mutual TLS: a client without one is refused during the handshake).
+/// </summary>
+public sealed record ReceiverTls(X509Certificate2 ServerCertificate, X509Certificate2? RequireClientCertificateFrom = null);
 
 /// <summary>What the receiver answers: status, headers, body, and an optional stall before answering.</summary>
 public sealed record ReceiverResponse(int Status = 200, IReadOnlyDictionary<string, string>? Headers = null, string Body = "", TimeSpan Delay = default);
@@ -42,11 +54,19 @@ public sealed class TestReceiver : IAsyncDisposable
 
     public Uri Url(string path = "/hook") => new(BaseAddress, path);
 
-    public static async Task<TestReceiver> StartAsync(Func<ReceivedRequest, int, ReceiverResponse>? respond = null, string host = "127.0.0.1")
+    public static async Task<TestReceiver> StartAsync(Func<ReceivedRequest, int, ReceiverResponse>? respond = null, string host = "127.0.0.1", ReceiverTls? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://{(host.Contains(':') ? $"[{host}]" : host)}:0");
+        if (tls is null)
+        {
+            builder.WebHost.UseUrls($"http://{(host.Contains(':') ? $"[{host}]" : host)}:0");
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(host), 0, listen => listen.UseHttps(https => ConfigureHttps(https, tls))));
+        }
+
         var app = builder.Build();
         var receiver = new TestReceiver(app);
         if (respond is not null)
@@ -59,6 +79,25 @@ public sealed class TestReceiver : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.BaseAddress = new Uri(address);
         return receiver;
+    }
+
+    private static void ConfigureHttps(HttpsConnectionAdapterOptions https, ReceiverTls tls)
+    {
+        https.ServerCertificate = tls.ServerCertificate;
+        if (tls.RequireClientCertificateFrom is not { } clientCa)
+        {
+            return;
+        }
+
+        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+        https.ClientCertificateValidation = (certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(clientCa);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate);
+        };
     }
 
     /// <summary>Completes when <paramref name="condition"/> holds over the requests received, or fails after <paramref name="timeout"/>.</summary>
@@ -93,7 +132,10 @@ public sealed class TestReceiver : IAsyncDisposable
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
-        var request = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray(), DateTimeOffset.UtcNow);
+        var request = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray(), DateTimeOffset.UtcNow)
+        {
+            ClientCertificateSubject = context.Connection.ClientCertificate?.Subject,
+        };
         var n = _countByPath.AddOrUpdate(request.Path, 1, (_, c) => c + 1);
         var response = Respond(request, n);
         if (response.Delay > TimeSpan.Zero)
@@ -117,7 +159,12 @@ public sealed class TestReceiver : IAsyncDisposable
             context.Response.Headers[name] = value;
         }
 
-        await context.Response.WriteAsync(response.Body);
+        // Kestrel refuses any body write, even an empty one, on a 204 or 304.
+        if (response.Body.Length > 0)
+        {
+            await context.Response.WriteAsync(response.Body);
+        }
+
         await context.Response.CompleteAsync();
         NotifyWaiters();
     }
