@@ -30,6 +30,9 @@ public sealed class OperatorOptions : IValidatableObject
     /// <summary>Fewest seconds between delivery-driven status updates of one Webhook. Default 30 s.</summary>
     public TimeSpan MinStatusInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>After a signing secret changes, how long the previous key keeps signing beside the new one. Default 24 h.</summary>
+    public TimeSpan SigningKeyOverlap { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Tenancy: namespace → the organization ids whose audit records its Webhooks may receive.
     /// A listed namespace's Webhooks must filter on a subset of these organizations; the entry

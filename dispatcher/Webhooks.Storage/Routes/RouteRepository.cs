@@ -19,20 +19,30 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         select revision, pg_notify('auditlog_routes', revision::text) from bumped
         """;
 
+    /// <summary>Writes the route with no signing-key overlap; see <see cref="UpsertAsync(RouteDefinition, TimeSpan, CancellationToken)"/>.</summary>
+    public async Task<bool> UpsertAsync(RouteDefinition route, CancellationToken cancellationToken) =>
+        (await UpsertAsync(route, TimeSpan.Zero, cancellationToken)).Changed;
+
     /// <summary>
     /// Writes the route unless the stored one is from a newer generation or already identical, so
     /// replays and stale reconciles are no-ops. A newer generation re-enables a route the
-    /// dispatcher disabled (the user changed the Webhook). Returns whether anything changed.
+    /// dispatcher disabled (the user changed the Webhook).
+    /// When the route's signing key differs from the stored one, the stored key keeps signing
+    /// beside it for <paramref name="signingKeyOverlap"/>, so receivers can switch keys without
+    /// rejecting a request; the caller upserts again when <see cref="RouteUpsert.RotationEndsAt"/>
+    /// has passed, which drops the old key.
     /// </summary>
-    public async Task<bool> UpsertAsync(RouteDefinition route, CancellationToken cancellationToken)
+    public async Task<RouteUpsert> UpsertAsync(RouteDefinition route, TimeSpan signingKeyOverlap, CancellationToken cancellationToken)
     {
+        const string currentSql = "select key_id, sealed_secrets, signing_rotation_ends_at from auditlog.routes where uid = $1 for update";
         const string sql = """
             insert into auditlog.routes as r (uid, namespace, name, generation, display_name, url, headers, events,
                 filter_categories, filter_names, filter_organizations, secure, timeout_ms, max_attempts, retry_schedule_ms,
-                suspended, ca_certificates_pem, key_id, sealed_secrets, content_hash, revision, updated_at)
+                suspended, ca_certificates_pem, key_id, sealed_secrets, content_hash, signing_rotation_ends_at, revision, updated_at)
             values (@uid, @namespace, @name, @generation, @display_name, @url, @headers, @events,
                 @filter_categories, @filter_names, @filter_organizations, @secure, @timeout_ms, @max_attempts, @retry_schedule_ms,
-                @suspended, @ca_certificates_pem, @key_id, @sealed_secrets, @content_hash, (select revision + 1 from auditlog.route_table), @now)
+                @suspended, @ca_certificates_pem, @key_id, @sealed_secrets, @content_hash, @rotation_ends_at,
+                (select revision + 1 from auditlog.route_table), @now)
             on conflict (uid) do update set
                 namespace = excluded.namespace, name = excluded.name, generation = excluded.generation,
                 display_name = excluded.display_name, url = excluded.url, headers = excluded.headers, events = excluded.events,
@@ -41,21 +51,35 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
                 max_attempts = excluded.max_attempts, retry_schedule_ms = excluded.retry_schedule_ms, suspended = excluded.suspended,
                 ca_certificates_pem = excluded.ca_certificates_pem,
                 key_id = excluded.key_id, sealed_secrets = excluded.sealed_secrets, content_hash = excluded.content_hash,
-                revision = excluded.revision, updated_at = excluded.updated_at,
+                signing_rotation_ends_at = excluded.signing_rotation_ends_at, revision = excluded.revision, updated_at = excluded.updated_at,
                 disabled_at = case when excluded.generation > r.generation then null else r.disabled_at end,
                 disabled_reason = case when excluded.generation > r.generation then null else r.disabled_reason end
             where excluded.generation > r.generation
                or (excluded.generation = r.generation and excluded.content_hash <> r.content_hash)
             """;
 
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        IReadOnlyList<string> storedKeys = [];
+        DateTimeOffset? storedRotationEnd = null;
+        await using (var current = new NpgsqlCommand(currentSql, connection, transaction) { Parameters = { new() { Value = route.Uid } } })
+        await using (var reader = await current.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(1))
+            {
+                storedKeys = JsonSerializer.Deserialize(cipher.Open(reader.GetString(0), reader.GetFieldValue<byte[]>(1), route.Uid), StorageJson.Default.SealedSecrets)!.SigningKeys;
+                storedRotationEnd = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+            }
+        }
+
+        var (signingKeys, rotationEndsAt) = SigningKeyRotation.Next(route.SigningKeys, storedKeys, storedRotationEnd, signingKeyOverlap, now);
+        route = route with { SigningKeys = signingKeys };
         var sealedSecrets = SealedSecrets.From(route);
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(sealedSecrets, StorageJson.Default.SealedSecrets);
         var headers = route.Headers.Select(h => new StoredHeader(h.Name, h.FromSecret ? null : h.Value, h.FromSecret)).ToList();
         var headersJson = JsonSerializer.Serialize(headers, StorageJson.Default.ListStoredHeader);
         var contentHash = cipher.Hash(JsonSerializer.SerializeToUtf8Bytes(route, StorageJson.Default.RouteDefinition));
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         var p = command.Parameters;
         p.AddWithValue("uid", route.Uid);
@@ -79,15 +103,16 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
         p.AddWithValue("key_id", cipher.ActiveKeyId);
         p.AddWithValue("sealed_secrets", cipher.Seal(plaintext, route.Uid));
         p.AddWithValue("content_hash", contentHash);
-        p.AddWithValue("now", timeProvider.GetUtcNow());
+        p.AddWithValue("rotation_ends_at", NpgsqlDbType.TimestampTz, rotationEndsAt is { } end ? end : DBNull.Value);
+        p.AddWithValue("now", now);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            return false;
+            return new RouteUpsert(false, rotationEndsAt);
         }
 
         await BumpRevisionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return new RouteUpsert(true, rotationEndsAt);
     }
 
     /// <summary>
@@ -272,6 +297,9 @@ public sealed class RouteRepository(NpgsqlDataSource dataSource, SecretCipher ci
 }
 
 public sealed record RouteTableSnapshot(long Revision, IReadOnlyList<StoredRoute> Routes);
+
+/// <param name="RotationEndsAt">While a previous signing key still signs: when it stops.</param>
+public sealed record RouteUpsert(bool Changed, DateTimeOffset? RotationEndsAt);
 
 public sealed record RouteState(long Revision, long Generation, DateTimeOffset? DisabledAt, string? DisabledReason);
 

@@ -43,7 +43,7 @@ public static partial class RouteResolver
             }
         }
 
-        string? ReadSecret(string field, SecretKeyReference reference, bool trim)
+        string? ReadSecret(string field, SecretKeyReference reference, bool trim, bool multiline = false)
         {
             var secret = secrets(reference.Name);
             if (secret is null)
@@ -60,6 +60,11 @@ public static partial class RouteResolver
 
             // A file-created Secret usually ends in a newline; headers cannot carry one.
             var value = Encoding.UTF8.GetString(bytes);
+            if (multiline)
+            {
+                return value;
+            }
+
             value = trim ? value.Trim() : value.TrimEnd('\r', '\n');
             if (value.Contains('\r') || value.Contains('\n') || value.Contains('\0'))
             {
@@ -100,6 +105,14 @@ public static partial class RouteResolver
             }
         }
 
+        var ca = spec.Tls?.CaSecretRef is { } caRef
+            ? ReadSecret("spec.tls.caSecretRef", new SecretKeyReference { Name = caRef.Name, Key = string.IsNullOrEmpty(caRef.Key) ? "ca.crt" : caRef.Key }, trim: false, multiline: true)
+            : null;
+        var (clientCertificate, clientKey) = spec.Tls?.ClientCertSecretRef is { } clientRef
+            ? (ReadSecret("spec.tls.clientCertSecretRef", new SecretKeyReference { Name = clientRef.Name, Key = "tls.crt" }, trim: false, multiline: true),
+               ReadSecret("spec.tls.clientCertSecretRef", new SecretKeyReference { Name = clientRef.Name, Key = "tls.key" }, trim: false, multiline: true))
+            : (null, null);
+
         if (problems.Count > 0)
         {
             return (null, problems[0]);
@@ -138,6 +151,9 @@ public static partial class RouteResolver
             MaxAttempts = delivery?.MaxAttempts ?? RouteDefaults.MaxAttempts,
             RetrySchedule = delivery?.RetrySchedule is { Count: > 0 } schedule ? schedule.Select(ParseDuration).ToList() : null,
             Suspended = spec.Suspend ?? false,
+            CaCertificatesPem = ca,
+            ClientCertificatePem = clientCertificate,
+            ClientKeyPem = clientKey,
         };
         return (route, null);
     }

@@ -50,9 +50,10 @@ public sealed class WebhookReconciler(
         var status = KubernetesJson.Deserialize<WebhookStatus>(before);
         var conditions = status.Conditions ??= [];
         var previous = conditions.Select(c => (c.Type, c.Status, c.Reason)).ToList();
+        DateTimeOffset? rotationEndsAt;
         try
         {
-            await ReconcileRouteAsync(webhook, status, cancellationToken);
+            rotationEndsAt = await ReconcileRouteAsync(webhook, status, cancellationToken);
         }
         finally
         {
@@ -66,10 +67,14 @@ public sealed class WebhookReconciler(
             await RecordTransitionsAsync(webhook, previous, conditions, cancellationToken);
         }
 
-        return null;
+        // Come back when the previous signing key's overlap ends, to drop it from the route.
+        return rotationEndsAt is { } end ? Max(end - timeProvider.GetUtcNow(), TimeSpan.FromSeconds(1)) : null;
     }
 
-    private async Task ReconcileRouteAsync(V1Alpha1Webhook webhook, WebhookStatus status, CancellationToken cancellationToken)
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <returns>When a signing-key overlap in progress ends, if one is.</returns>
+    private async Task<DateTimeOffset?> ReconcileRouteAsync(V1Alpha1Webhook webhook, WebhookStatus status, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var generation = webhook.Metadata.Generation ?? 1;
@@ -87,11 +92,12 @@ public sealed class WebhookReconciler(
                 ? "No route exists yet, so nothing is delivered."
                 : "The route keeps the last good configuration until this is fixed.";
             Conditions.Set(conditions, Conditions.Ready, false, problem.Reason, $"{problem.Message}. {consequence}", generation, now);
-            return;
+            return null;
         }
 
         Conditions.Set(conditions, Conditions.SecretsResolved, true, Conditions.Reasons.Resolved, "Every referenced Secret key was read", generation, now);
-        if (await routes.UpsertAsync(route!, cancellationToken))
+        var upsert = await routes.UpsertAsync(route!, options.Value.SigningKeyOverlap, cancellationToken);
+        if (upsert.Changed)
         {
             Log.RouteWritten(logger, webhook.Metadata.NamespaceProperty, webhook.Metadata.Name, generation);
         }
@@ -119,6 +125,8 @@ public sealed class WebhookReconciler(
                     : $"Route active at revision {state.Revision}; deliveries go to {host} in insecure mode: http allowed, requests not signed",
                 generation, now);
         }
+
+        return upsert.RotationEndsAt;
     }
 
     /// <summary>

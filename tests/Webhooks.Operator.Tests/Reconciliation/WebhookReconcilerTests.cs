@@ -255,4 +255,61 @@ public sealed class WebhookReconcilerTests : IAsyncLifetime
         Assert.Contains("410 Gone", ready.Message, StringComparison.Ordinal);
         Assert.Contains(_access.Events, e => e is { Type: "Warning", Reason: "EndpointDisabled" });
     }
+
+    [Fact]
+    public async Task SigningSecretRotation_SignsWithBothKeysDuringTheOverlap_ThenOnlyTheNewOne()
+    {
+        const string oldKey = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        const string newKey = "whsec_OtherKeyOtherKeyOtherKeyOtherKey0";
+        var webhook = Manifests.Webhook();
+        webhook.Spec.SecureMode = new() { Enabled = true, SigningSecretRef = new() { Name = "siem-signing", Key = "secret" } };
+        var token = Manifests.Secret("siem-token", "header", "Bearer x");
+        _store.Apply([webhook], [token, Manifests.Secret("siem-signing", "secret", oldKey)]);
+        Assert.Null(await _reconciler.ReconcileAsync(Key, CancellationToken.None));
+
+        _store.Apply([webhook], [token, Manifests.Secret("siem-signing", "secret", newKey + "\n")]);
+        var requeueAfter = await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal([newKey, oldKey], (await _routes.LoadAllAsync(CancellationToken.None)).Routes.Single().Definition.SigningKeys);
+        Assert.Equal(_options.SigningKeyOverlap, requeueAfter);
+
+        _time.Advance(TimeSpan.FromHours(12));
+        Assert.Equal(TimeSpan.FromHours(12), await _reconciler.ReconcileAsync(Key, CancellationToken.None));
+        Assert.Equal(2, (await _routes.LoadAllAsync(CancellationToken.None)).Routes.Single().Definition.SigningKeys.Count);
+
+        _time.Advance(TimeSpan.FromHours(12) + TimeSpan.FromSeconds(1));
+        Assert.Null(await _reconciler.ReconcileAsync(Key, CancellationToken.None));
+        Assert.Equal([newKey], (await _routes.LoadAllAsync(CancellationToken.None)).Routes.Single().Definition.SigningKeys);
+    }
+
+    [Fact]
+    public async Task TlsSecrets_FillTheRoutesCaAndClientCertificate()
+    {
+        var webhook = Manifests.Webhook();
+        webhook.Spec.Tls = new() { CaSecretRef = new() { Name = "siem-ca", Key = "" }, ClientCertSecretRef = new() { Name = "siem-client" } };
+        var client = Manifests.Secret("siem-client", "tls.crt", "-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n");
+        client.Data!["tls.key"] = System.Text.Encoding.UTF8.GetBytes("-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n");
+        _store.Apply([webhook], [Manifests.Secret("siem-token", "header", "Bearer x"), Manifests.Secret("siem-ca", "ca.crt", "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n"), client]);
+
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        var route = Assert.Single((await _routes.LoadAllAsync(CancellationToken.None)).Routes).Definition;
+        Assert.Contains("\nCA\n", route.CaCertificatesPem, StringComparison.Ordinal);
+        Assert.Contains("\nCLIENT\n", route.ClientCertificatePem, StringComparison.Ordinal);
+        Assert.Contains("\nKEY\n", route.ClientKeyPem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TlsClientSecretWithoutKey_IsNotReadyNamingTheMissingKey()
+    {
+        var webhook = Manifests.Webhook();
+        webhook.Spec.Tls = new() { ClientCertSecretRef = new() { Name = "siem-client" } };
+        _store.Apply([webhook], [Manifests.Secret("siem-token", "header", "Bearer x"), Manifests.Secret("siem-client", "tls.crt", "PEM")]);
+
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        var ready = Conditions.Find(_store.GetWebhook("default", "siem")!.Status!.Conditions, Conditions.Ready)!;
+        Assert.Equal(Conditions.Reasons.SecretKeyNotFound, ready.Reason);
+        Assert.Contains("no key \"tls.key\"", ready.Message, StringComparison.Ordinal);
+    }
 }
