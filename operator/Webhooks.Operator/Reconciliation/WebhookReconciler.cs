@@ -97,15 +97,17 @@ public sealed class WebhookReconciler(
 
         Conditions.Set(conditions, Conditions.SecretsResolved, true, Conditions.Reasons.Resolved, "Every referenced Secret key was read", generation, now);
         var upsert = await routes.UpsertAsync(route!, options.Value.SigningKeyOverlap, cancellationToken);
-        if (upsert.Changed)
-        {
-            Log.RouteWritten(logger, webhook.Metadata.NamespaceProperty, webhook.Metadata.Name, generation);
-        }
-
         var state = (await routes.GetStateAsync(route!.Uid, cancellationToken))!;
         status.RouteRevision = state.Revision;
         status.Url = webhook.Spec.UrlFrom is null ? webhook.Spec.Url : null;
         var host = webhook.Spec.UrlFrom is null && Uri.TryCreate(route.Url, UriKind.Absolute, out var uri) ? uri.Authority : "the URL from the Secret";
+        if (upsert.Changed)
+        {
+            Log.RouteWritten(logger, webhook.Metadata.NamespaceProperty, webhook.Metadata.Name, generation);
+            await access.RecordEventAsync(webhook, EventTypes.Normal, "RouteUpdated",
+                $"Route written at revision {state.Revision} (generation {generation}); deliveries go to {host}", cancellationToken);
+        }
+
         if (state.DisabledAt is { } disabledAt)
         {
             Conditions.Set(conditions, Conditions.Ready, false, Conditions.Reasons.EndpointDisabled,
@@ -190,7 +192,8 @@ public sealed class WebhookReconciler(
         {
             var (type, reason) = (condition.Type, condition.Reason) switch
             {
-                (Conditions.Ready, Conditions.Reasons.RouteActive) => (EventTypes.Normal, "RouteUpdated"),
+                // RouteUpdated is recorded where the route is written, for every write, not only transitions.
+                (Conditions.Ready, Conditions.Reasons.RouteActive) => (string.Empty, string.Empty),
                 (Conditions.Ready, Conditions.Reasons.Suspended) => (EventTypes.Normal, "Suspended"),
                 (Conditions.Ready, Conditions.Reasons.EndpointDisabled) => (EventTypes.Warning, "EndpointDisabled"),
                 (Conditions.Ready, var r) => (EventTypes.Warning, r),

@@ -1,3 +1,4 @@
+using Webhooks.KubeApiServer.CommandLine;
 using Webhooks.KubeApiServer.Tests.Support;
 
 namespace Webhooks.KubeApiServer.Tests.Kubectl;
@@ -19,12 +20,12 @@ public sealed class KubectlTests : IAsyncLifetime
         """;
 
     private TestServer _server = null!;
-    private Support.Kubectl _kubectl = null!;
+    private CommandLine.Kubectl _kubectl = null!;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
-        _kubectl = new Support.Kubectl(_server.Server);
+        _kubectl = new CommandLine.Kubectl(_server.Server);
     }
 
     public async Task DisposeAsync()

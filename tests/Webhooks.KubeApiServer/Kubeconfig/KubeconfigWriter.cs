@@ -1,6 +1,9 @@
 namespace Webhooks.KubeApiServer.Kubeconfig;
 
-/// <summary>Writes a kubeconfig for a plain-HTTP server without authentication, which kubectl accepts as is.</summary>
+/// <summary>
+/// Writes a kubeconfig for the plain-HTTP server. The server checks no credentials, but the user
+/// carries a token anyway: KubernetesClient refuses a kubeconfig user without any.
+/// </summary>
 internal static class KubeconfigWriter
 {
     public const string Name = "kube-api-test-server";
@@ -15,7 +18,8 @@ internal static class KubeconfigWriter
             server: {{server.GetLeftPart(UriPartial.Authority)}}
         users:
         - name: {{Name}}
-          user: {}
+          user:
+            token: not-checked
         contexts:
         - name: {{Name}}
           context:

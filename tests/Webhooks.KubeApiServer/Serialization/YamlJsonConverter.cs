@@ -10,7 +10,7 @@ namespace Webhooks.KubeApiServer.Serialization;
 /// Turns YAML documents into JSON trees with the scalar typing kubectl and the API server use
 /// (sigs.k8s.io/yaml): unquoted scalars become numbers, booleans or null when they look like one.
 /// </summary>
-internal static partial class YamlJsonConverter
+public static partial class YamlJsonConverter
 {
     public static IReadOnlyList<JsonNode?> ParseDocuments(string yaml)
     {

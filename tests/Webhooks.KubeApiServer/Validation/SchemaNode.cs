@@ -52,6 +52,11 @@ internal sealed class SchemaNode
 
     public bool UniqueItems { get; private init; }
 
+    /// <summary><c>x-kubernetes-list-type</c>: <c>set</c> and <c>map</c> lists reject duplicates, as the API server does.</summary>
+    public string? ListType { get; private init; }
+
+    public IReadOnlyList<string> ListMapKeys { get; private init; } = [];
+
     public string? Format { get; private init; }
 
     public JsonNode? Default { get; private init; }
@@ -103,6 +108,8 @@ internal sealed class SchemaNode
             MinProperties = Json.AsLong(schema["minProperties"]),
             MaxProperties = Json.AsLong(schema["maxProperties"]),
             UniqueItems = Flag(schema, "uniqueItems"),
+            ListType = Json.GetString(schema, "x-kubernetes-list-type"),
+            ListMapKeys = Json.StringList(schema["x-kubernetes-list-map-keys"]),
             Format = Json.GetString(schema, "format"),
             Default = schema["default"]?.DeepClone(),
             Nullable = Flag(schema, "nullable"),

@@ -132,6 +132,21 @@ internal static class SchemaValidator
             errors.Add(new FieldError(FieldErrorType.Invalid, FieldPath.Display(path), array, $"{InBody(path)} shouldn't contain duplicates"));
         }
 
+        if (schema.ListType is "set" or "map")
+        {
+            // Keyed like the API server: whole items for sets, the map keys for maps.
+            JsonNode? Key(JsonNode? item) => schema.ListType == "set" || item is not JsonObject entry
+                ? item
+                : new JsonArray([.. schema.ListMapKeys.Select(k => entry[k]?.DeepClone())]);
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array.Take(i).Any(previous => JsonNode.DeepEquals(Key(previous), Key(array[i]))))
+                {
+                    errors.Add(new FieldError(FieldErrorType.Duplicate, FieldPath.Display(FieldPath.Index(path, i)), Key(array[i])?.DeepClone(), string.Empty));
+                }
+            }
+        }
+
         if (schema.Items is { } itemSchema)
         {
             for (var i = 0; i < array.Count; i++)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Operator.Controller;
 using Webhooks.Operator.Tests.Controller.Support;
+using Webhooks.Operator.Tests.Support;
 
 namespace Webhooks.Operator.Tests.Controller;
 

@@ -4,6 +4,7 @@ using Webhooks.Operator.Controller;
 using Webhooks.Operator.Controller.Informers;
 using Webhooks.Operator.Resources;
 using Webhooks.Operator.Tests.Controller.Support;
+using Webhooks.Operator.Tests.Support;
 
 namespace Webhooks.Operator.Tests.Controller.Informers;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Webhooks.Operator.Controller;
 using Webhooks.Operator.Controller.Leadership;
 using Webhooks.Operator.Tests.Controller.Support;
+using Webhooks.Operator.Tests.Support;
 
 namespace Webhooks.Operator.Tests.Controller.Leadership;
 

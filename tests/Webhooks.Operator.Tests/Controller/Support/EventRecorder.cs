@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using Webhooks.Operator.Controller;
 using Webhooks.Operator.Controller.Informers;
+using Webhooks.Operator.Tests.Support;
 
 namespace Webhooks.Operator.Tests.Controller.Support;
 

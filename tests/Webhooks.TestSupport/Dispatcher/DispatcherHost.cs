@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Webhooks.Dispatcher;
 using Webhooks.Storage.Routes;
 using Webhooks.Storage.Security;
 using Webhooks.TestSupport.Postgres;
 
-namespace Webhooks.Dispatcher.Tests.Support;
+namespace Webhooks.TestSupport.Dispatcher;
 
 /// <summary>
 /// A real dispatcher, in process: the same <c>AddDispatcher</c>/<c>MapDispatcher</c> as Program.cs,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Webhooks.KubeApiServer.Tests.Support;
+namespace Webhooks.KubeApiServer.CommandLine;
 
 /// <summary>Runs the real kubectl against a test server through a kubeconfig, each call with a bounded timeout.</summary>
 public sealed class Kubectl : IDisposable

@@ -1,4 +1,6 @@
-namespace Webhooks.KubeApiServer.Tests.Support;
+using Xunit;
+
+namespace Webhooks.KubeApiServer.CommandLine;
 
 /// <summary>A fact that is skipped, with a one-line reason, when kubectl is not on PATH.</summary>
 public sealed class KubectlFactAttribute : FactAttribute

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Webhooks.Operator.Controller;
+using Webhooks.TestSupport.Dispatcher;
+
+namespace Webhooks.Operator.Tests.Support;
+
+/// <summary>
+/// A real operator, in process: the same <c>AddOperator</c>/<c>MapOperator</c> as Program.cs, talking
+/// to the Kubernetes API test server through a kubeconfig, and to the test database.
+/// </summary>
+public sealed class OperatorHost : IAsyncDisposable
+{
+    private OperatorHost(WebApplication app) => App = app;
+
+    public WebApplication App { get; }
+
+    public ControllerHost Controller => App.Services.GetRequiredService<ControllerHost>();
+
+    public static async Task<OperatorHost> StartAsync(string connectionString, string kubeconfig, string identity = "operator-1", Dictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.Sources.Clear();
+        var values = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = connectionString,
+            ["Encryption:Keys:test"] = DispatcherHost.EncryptionKey,
+            ["Encryption:ActiveKeyId"] = "test",
+            ["Operator:Kubeconfig"] = kubeconfig,
+            ["Operator:Identity"] = identity,
+            ["Operator:StatusInterval"] = "00:00:00.200",
+            ["Operator:MinStatusInterval"] = "00:00:00",
+            ["Operator:LeaderElection:Enabled"] = "true",
+            ["Operator:LeaderElection:LeaseNamespace"] = "default",
+            ["Operator:LeaderElection:Identity"] = identity,
+            ["Operator:LeaderElection:LeaseDuration"] = "00:00:02",
+            ["Operator:LeaderElection:RenewDeadline"] = "00:00:01.500",
+            ["Operator:LeaderElection:RetryPeriod"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddOperator();
+        var app = builder.Build();
+        app.MapOperator();
+        await app.StartAsync();
+        return new OperatorHost(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
