@@ -1,15 +1,14 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Dispatcher;
-using Webhooks.Storage.Routes;
+using Webhooks.Operator;
 using Webhooks.Storage.Security;
 using Webhooks.TestSupport.Postgres;
 
 namespace Webhooks.LocalRun;
 
 /// <summary>
-/// Throwaway PostgreSQL, the dispatcher, a demo receiver, the seed's sample webhook and a trickle
-/// of audit records, all on 127.0.0.1, torn down on Ctrl-C.
+/// Throwaway PostgreSQL, the operator in file mode on the sample manifests, the dispatcher, a
+/// demo receiver and a trickle of audit records, all on 127.0.0.1, torn down on Ctrl-C.
 /// </summary>
 public static class LocalPipeline
 {
@@ -19,35 +18,42 @@ public static class LocalPipeline
         await using var postgres = await PostgresCluster.StartAsync(cancellationToken: stopping);
         var connectionString = await postgres.CreateDatabaseAsync(stopping);
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-
-        await using var receiver = await DemoReceiver.StartAsync(options.ReceiverPort, stopping);
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var shared = new Dictionary<string, string?>
         {
-            ["Urls"] = $"http://127.0.0.1:{options.DispatcherPort}",
             ["Database:ConnectionString"] = connectionString,
-            ["Ingest:Tokens:0"] = token,
-            ["Ingest:TokensPath"] = null,
             ["Encryption:KeysPath"] = null,
             ["Encryption:Keys:local"] = SecretCipher.GenerateKey(),
             ["Encryption:ActiveKeyId"] = "local",
             ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        await using var receiver = await DemoReceiver.StartAsync(options.ReceiverPort, stopping);
+        await using var dispatcher = await StartAsync(b => b.AddDispatcher(), a => a.MapDispatcher(), shared, new()
+        {
+            ["Urls"] = $"http://127.0.0.1:{options.DispatcherPort}",
+            ["Ingest:Tokens:0"] = token,
+            ["Ingest:TokensPath"] = null,
             // The demo receiver is on loopback, which webhooks may not reach unless allowed.
             ["Delivery:AllowedCidrs:0"] = "127.0.0.0/8",
             ["Delivery:AllowedCidrs:1"] = "::1/128",
-        });
-        builder.AddDispatcher();
-        await using var dispatcher = builder.Build();
-        dispatcher.MapDispatcher();
-        await dispatcher.StartAsync(stopping);
+        }, stopping);
+        await using var @operator = await StartAsync(b => b.AddOperator(), a => a.MapOperator(), shared, new()
+        {
+            ["Urls"] = $"http://127.0.0.1:{options.OperatorPort}",
+            ["Operator:Source"] = "Files",
+            ["Operator:ManifestsPath"] = options.ManifestsPath,
+            // Status and Events go to the log in file mode: show them.
+            ["Logging:LogLevel:Webhooks.Operator.Files"] = "Information",
+        }, stopping);
 
-        await dispatcher.Services.GetRequiredService<RouteRepository>().UpsertAsync(SampleRoute(options.ReceiverPort), stopping);
         var dispatcherUrl = new Uri($"http://127.0.0.1:{options.DispatcherPort}");
         Console.WriteLine($"""
 
+            Operator     file mode on {options.ManifestsPath} (edit a manifest: the change is applied at once)
+                         metrics: http://127.0.0.1:{options.OperatorPort}/metrics
             Dispatcher   {dispatcherUrl}  (ingest: POST /v1/audit-logs, metrics: /metrics)
-            Receiver     http://127.0.0.1:{options.ReceiverPort}/hook  (prints every delivery below)
-            Webhook      default/webhook-test "WebhookTest", header Test: Webhook
+            Receiver     http://127.0.0.1:{options.ReceiverPort}/hook  (prints every delivery below; the
+                         other samples point at example.com and show how failing deliveries look)
             Token        {token}
 
             Send your own:
@@ -60,19 +66,20 @@ public static class LocalPipeline
 
         await AuditTrickle.RunAsync(dispatcherUrl, token, options.TrickleInterval, stopping);
         Console.WriteLine("Stopping …");
+        await @operator.StopAsync(CancellationToken.None);
         await dispatcher.StopAsync(CancellationToken.None);
         await receiver.StopAsync(CancellationToken.None);
     }
 
-    private static RouteDefinition SampleRoute(int receiverPort) => new()
+    private static async Task<WebApplication> StartAsync(
+        Action<WebApplicationBuilder> add, Action<WebApplication> map, Dictionary<string, string?> shared, Dictionary<string, string?> own, CancellationToken stopping)
     {
-        Uid = Guid.Parse("6a1c0f43-4f4e-4c8c-9a55-5e0f7c1e2d01"),
-        Namespace = "default",
-        Name = "webhook-test",
-        Generation = 1,
-        DisplayName = "WebhookTest",
-        Url = $"http://127.0.0.1:{receiverPort}/hook",
-        Secure = false,
-        Headers = [new RouteHeader("Test", "Webhook")],
-    };
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(shared.Concat(own));
+        add(builder);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync(stopping);
+        return app;
+    }
 }
