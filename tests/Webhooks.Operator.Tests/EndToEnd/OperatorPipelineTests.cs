@@ -8,6 +8,7 @@ using Webhooks.KubeApiServer.Serialization;
 using Webhooks.Operator.Resources;
 using Webhooks.Operator.Tests.Support;
 using Webhooks.TestSupport.Dispatcher;
+using Webhooks.TestSupport.Operator;
 using Webhooks.TestSupport.Postgres;
 using Webhooks.TestSupport.Receivers;
 

@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Webhooks.Operator;
 using Webhooks.Operator.Controller;
 using Webhooks.TestSupport.Dispatcher;
 
-namespace Webhooks.Operator.Tests.Support;
+namespace Webhooks.TestSupport.Operator;
 
 /// <summary>
 /// A real operator, in process: the same <c>AddOperator</c>/<c>MapOperator</c> as Program.cs, talking
