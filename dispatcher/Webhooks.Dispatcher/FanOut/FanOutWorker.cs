@@ -21,40 +21,27 @@ internal sealed class FanOutWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await routeTable.WaitUntilLoadedAsync(stoppingToken);
+        await BackgroundLoop.RunAsync(FanOutOnceAsync, e => Log.FanOutFailed(logger, e), options.Value.PollInterval, timeProvider, stoppingToken);
+    }
+
+    private async Task FanOutOnceAsync(CancellationToken cancellationToken)
+    {
         var batchSize = options.Value.FanOutBatchSize;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        var result = await events.FanOutAsync(batchSize, RouteTable.Match, routeTable.IfAt, timeProvider.GetUtcNow(), cancellationToken);
+        if (result.ReloadedTable is not null)
         {
-            try
-            {
-                var result = await events.FanOutAsync(batchSize, RouteTable.Match, routeTable.IfAt, timeProvider.GetUtcNow(), stoppingToken);
-                if (result.ReloadedTable is not null)
-                {
-                    routeTable.Replace(result.ReloadedTable);
-                }
+            routeTable.Replace(result.ReloadedTable);
+        }
 
-                if (result.Deliveries > 0)
-                {
-                    signals.DeliveriesReady.Set();
-                }
+        if (result.Deliveries > 0)
+        {
+            signals.DeliveriesReady.Set();
+        }
 
-                Metrics.FannedOut(result.Events);
-                failures = 0;
-                if (result.Events.Count < batchSize)
-                {
-                    await signals.EventsArrived.WaitAsync(Jitter.Apply(options.Value.PollInterval), timeProvider, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                Log.FanOutFailed(logger, exception);
-                await Task.Delay(Backoff.ForFailure(failures, options.Value.PollInterval), timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        Metrics.FannedOut(result.Events);
+        if (result.Events.Count < batchSize)
+        {
+            await signals.EventsArrived.WaitAsync(Jitter.Apply(options.Value.PollInterval), timeProvider, cancellationToken);
         }
     }
 }

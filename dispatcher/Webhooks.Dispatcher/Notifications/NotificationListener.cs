@@ -17,38 +17,24 @@ internal sealed class NotificationListener(
     TimeProvider timeProvider,
     ILogger<NotificationListener> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand(
-                    $"listen {NotificationChannels.Events}; listen {NotificationChannels.Deliveries}; listen {NotificationChannels.Routes}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(ListenAsync, e => Log.ListenerDisconnected(logger, e), options.Value.PollInterval, timeProvider, stoppingToken);
 
-                failures = 0;
-                signals.SetAll();
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                Log.ListenerDisconnected(logger, exception);
-                await Task.Delay(Backoff.ForFailure(failures, options.Value.PollInterval), timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+    /// <summary>Listens until the connection fails (then the loop reconnects) or shutdown.</summary>
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        connection.Notification += OnNotification;
+        await using (var listen = new NpgsqlCommand(
+            $"listen {NotificationChannels.Events}; listen {NotificationChannels.Deliveries}; listen {NotificationChannels.Routes}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        signals.SetAll();
+        while (true)
+        {
+            await connection.WaitAsync(cancellationToken);
         }
     }
 

@@ -17,36 +17,21 @@ internal sealed class RouteTableRefresher(
     TimeProvider timeProvider,
     ILogger<RouteTableRefresher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await routes.GetRevisionAsync(stoppingToken) != table.Revision)
-                {
-                    var snapshot = await routes.LoadAllAsync(stoppingToken);
-                    table.Replace(snapshot);
-                    Log.RoutesReloaded(logger, snapshot.Revision, snapshot.Routes.Count);
-                    Metrics.SetRoutes(snapshot.Routes);
-                    // Newly enabled or resumed routes may have deliveries waiting.
-                    signals.DeliveriesReady.Set();
-                }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(RefreshOnceAsync, e => Log.RouteReloadFailed(logger, e), options.Value.PollInterval, timeProvider, stoppingToken);
 
-                failures = 0;
-                await signals.RoutesChanged.WaitAsync(Jitter.Apply(options.Value.RouteSafetyReloadInterval), timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                Log.RouteReloadFailed(logger, exception);
-                await Task.Delay(Backoff.ForFailure(failures, options.Value.PollInterval), timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+    private async Task RefreshOnceAsync(CancellationToken cancellationToken)
+    {
+        if (await routes.GetRevisionAsync(cancellationToken) != table.Revision)
+        {
+            var snapshot = await routes.LoadAllAsync(cancellationToken);
+            table.Replace(snapshot);
+            Log.RoutesReloaded(logger, snapshot.Revision, snapshot.Routes.Count);
+            Metrics.SetRoutes(snapshot.Routes);
+            // Newly enabled or resumed routes may have deliveries waiting.
+            signals.DeliveriesReady.Set();
         }
+
+        await signals.RoutesChanged.WaitAsync(Jitter.Apply(options.Value.RouteSafetyReloadInterval), timeProvider, cancellationToken);
     }
 }

@@ -7,8 +7,10 @@ namespace Webhooks.Dispatcher.Tests.Observability;
 
 /// <summary>
 /// After a delivery run, <c>/metrics</c> carries the documented series with the values the run
-/// implies. Metrics are process-wide, so each test uses its own webhook names and reads deltas.
+/// implies. Metrics are process-wide: these tests run alone (no other test ingests meanwhile), use
+/// their own webhook names, and read deltas.
 /// </summary>
+[Collection(nameof(MetricsCollection))]
 public sealed class MetricsScrapeTests
 {
     [Fact]
@@ -74,3 +76,6 @@ public sealed class MetricsScrapeTests
         return 0;
     }
 }
+
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
