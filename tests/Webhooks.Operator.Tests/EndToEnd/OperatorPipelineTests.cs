@@ -100,6 +100,15 @@ public sealed class OperatorPipelineTests : IAsyncLifetime
         Assert.Contains("https://siem.example.com/hooks/audit", wide.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("FAKE/TOKEN", wide.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("FAKE/TOKEN", (await _kubectl.RunAsync("get", "webhook", "chat-alerts", "-o", "yaml")).Stdout, StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = _operator.BaseAddress };
+        Assert.Equal("ok: leader, caches synced", await http.GetStringAsync("/readyz"));
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Matches(@"controller_runtime_reconcile_total\{controller=""webhook"",result=""success""\} [1-9]", metrics);
+        Assert.Matches(@"controller_runtime_reconcile_time_seconds_count\{controller=""webhook""\} [1-9]", metrics);
+        Assert.Matches(@"workqueue_adds_total\{name=""webhook""\} [1-9]", metrics);
+        Assert.Contains("workqueue_depth{name=\"webhook\"}", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"leader_election_master_status\{name=""webhooks-operator-leader""\} 1", metrics);
     }
 
     [Fact]

@@ -21,6 +21,10 @@ public sealed class OperatorHost : IAsyncDisposable
 
     public ControllerHost Controller => App.Services.GetRequiredService<ControllerHost>();
 
+    /// <summary>Where <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> answer.</summary>
+    public Uri BaseAddress => new(App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     public static async Task<OperatorHost> StartAsync(string connectionString, string kubeconfig, string identity = "operator-1", Dictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
