@@ -10,8 +10,8 @@ public sealed class ControllerOptions
     /// <summary>Default <see cref="Name"/>: <c>webhook</c>.</summary>
     public const string DefaultName = "webhook";
 
-    /// <summary>Default <see cref="Workers"/>: 4.</summary>
-    public const int DefaultWorkers = 4;
+    /// <summary>Default <see cref="Workers"/>: 16. Reconciles wait on PostgreSQL commits and API calls, not CPU.</summary>
+    public const int DefaultWorkers = 16;
 
     /// <summary>The <c>controller</c> label of the reconcile metrics and the <c>name</c> of the work queue's. Default <c>webhook</c>.</summary>
     [Required]

@@ -164,8 +164,12 @@ public sealed class WebhookReconciler(
         var generation = webhook.Metadata.Generation ?? 1;
         if (observation is null)
         {
+            // A new Webhook starts where the first delivery figures will put it (zero, nothing
+            // attempted), so their arrival costs no status write. After a restart the figures
+            // already in status stay until fresh ones are read.
             if (Conditions.Find(status.Conditions, Conditions.Delivering) is null)
             {
+                status.Deliveries ??= new DeliveryCounts { Succeeded24h = 0, Failed24h = 0, Pending = 0 };
                 Conditions.SetUnknown(status.Conditions!, Conditions.Delivering, Conditions.Reasons.NoDeliveries, "No delivery has been attempted yet", generation, now);
             }
 

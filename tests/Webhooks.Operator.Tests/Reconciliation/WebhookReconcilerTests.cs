@@ -87,6 +87,20 @@ public sealed class WebhookReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FirstDeliveryFigures_OfANewWebhook_CauseNoStatusWrite()
+    {
+        _store.Apply([Manifests.Webhook()], [Manifests.Secret("siem-token", "header", "Bearer x")]);
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+        var writes = _access.StatusWrites;
+        var uid = Guid.Parse(_store.GetWebhook("default", "siem")!.Metadata.Uid);
+
+        _deliveries.TryPublish("default", "siem", DeliveryStatusReporter.Observe(new RouteDeliveryStats(uid, "default", "siem", null, 0, 0, 0, 0, null, null)), _time.GetUtcNow(), TimeSpan.Zero);
+        await _reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(writes, _access.StatusWrites);
+    }
+
+    [Fact]
     public async Task Reconcile_MissingSecret_IsNotReadyWithSecretNotFound_AndRecoversWhenCreated()
     {
         _store.Apply([Manifests.Webhook()], []);

@@ -45,9 +45,17 @@ public sealed class OperatorHost : IAsyncDisposable
             ["Operator:LeaderElection:RenewDeadline"] = "00:00:01.500",
             ["Operator:LeaderElection:RetryPeriod"] = "00:00:00.200",
         };
+        // A null value removes a test default, so the production default applies.
         foreach (var (key, value) in settings ?? [])
         {
-            values[key] = value;
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(values);
