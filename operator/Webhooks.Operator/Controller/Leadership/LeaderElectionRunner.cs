@@ -81,7 +81,8 @@ public sealed class LeaderElectionRunner
     private async Task<(bool Led, ExceptionDispatchInfo? Failure)> RunTermAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
         using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var elector = new LeaderElector(new LeaderElectionConfig(_lock)
+        var fence = new FencedLock(_lock);
+        using var elector = new LeaderElector(new LeaderElectionConfig(fence)
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,
@@ -126,12 +127,11 @@ public sealed class LeaderElectionRunner
             _logger.LeaderElectionError(error, _options.LeaseName);
         }
 
-        if (leading is null)
-        {
-            return (false, null);
-        }
-
-        return (true, await leading);
+        var failure = leading is null ? null : await leading;
+        // Any write the elector left running finishes before the caller may release the Lease or
+        // start the next term.
+        await fence.CloseAsync();
+        return (leading is not null, failure);
     }
 
     private static async Task<ExceptionDispatchInfo?> LeadAsync(Func<CancellationToken, Task> lead, CancellationTokenSource term)
