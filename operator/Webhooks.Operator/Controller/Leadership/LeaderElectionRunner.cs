@@ -41,7 +41,7 @@ public sealed class LeaderElectionRunner
     /// <summary>
     /// Campaigns for the lease until <paramref name="cancellationToken"/> is cancelled and runs
     /// <paramref name="lead"/> during each term, cancelling it (and waiting for it) when the term
-    /// ends. If <paramref name="lead"/> fails, the lease is given up and the exception rethrown.
+    /// ends. If <paramref name="lead"/> fails, leadership is given up and the exception rethrown.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
@@ -50,14 +50,15 @@ public sealed class LeaderElectionRunner
         while (!cancellationToken.IsCancellationRequested)
         {
             var (led, failure) = await RunTermAsync(lead, cancellationToken);
-            failure?.Throw();
-            if (cancellationToken.IsCancellationRequested)
+            var stopping = failure is not null || cancellationToken.IsCancellationRequested;
+            if (led && stopping && _options.ReleaseOnCancel)
             {
-                if (led && _options.ReleaseOnCancel)
-                {
-                    await ReleaseAsync();
-                }
+                await ReleaseAsync();
+            }
 
+            failure?.Throw();
+            if (stopping)
+            {
                 break;
             }
 
