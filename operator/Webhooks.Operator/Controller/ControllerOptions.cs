@@ -5,7 +5,11 @@ using Webhooks.Operator.Controller.Queue;
 namespace Webhooks.Operator.Controller;
 
 /// <summary>What the Webhook controller watches and how it works through changes.</summary>
-public sealed class ControllerOptions
+/// <remarks>
+/// Validating this object also validates <see cref="Queue"/> and <see cref="LeaderElection"/>:
+/// data-annotation validation does not descend into nested objects by itself.
+/// </remarks>
+public sealed class ControllerOptions : IValidatableObject
 {
     /// <summary>Default <see cref="Name"/>: <c>webhook</c>.</summary>
     public const string DefaultName = "webhook";
@@ -30,4 +34,22 @@ public sealed class ControllerOptions
 
     [Required]
     public LeaderElectionOptions LeaderElection { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Namespaces.Any(string.IsNullOrWhiteSpace))
+        {
+            yield return new ValidationResult("Namespaces must not contain empty names.", [nameof(Namespaces)]);
+        }
+
+        foreach (var (name, nested) in new (string, object)[] { (nameof(Queue), Queue), (nameof(LeaderElection), LeaderElection) })
+        {
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(nested, new ValidationContext(nested), results, validateAllProperties: true);
+            foreach (var result in results)
+            {
+                yield return new ValidationResult(result.ErrorMessage, [.. result.MemberNames.Select(member => $"{name}.{member}")]);
+            }
+        }
+    }
 }

@@ -150,7 +150,7 @@ public sealed class Informer<T> : IInformerCache<T>
 
     private async Task RunScopeAsync(string? @namespace, CancellationToken cancellationToken)
     {
-        var scope = @namespace ?? "all namespaces";
+        var scope = ScopeName(@namespace);
         string? resourceVersion = null;
         var failures = 0;
         var listed = false;
@@ -212,6 +212,7 @@ public sealed class Informer<T> : IInformerCache<T>
             }
             else if (outcome.Error is not null)
             {
+                // An error always waits before the next attempt, even after a healthy stream.
                 failures = Math.Max(failures, 1);
                 _logger.InformerWatchFailed(outcome.Error, _kind, scope, resourceVersion);
             }
@@ -242,7 +243,7 @@ public sealed class Informer<T> : IInformerCache<T>
             _resourceVersions[@namespace ?? AllNamespaces] = resourceVersion;
         }
 
-        _logger.InformerListed(_kind, @namespace ?? "all namespaces", items.Count, resourceVersion);
+        _logger.InformerListed(_kind, ScopeName(@namespace), items.Count, resourceVersion);
         return resourceVersion;
     }
 
@@ -251,24 +252,23 @@ public sealed class Informer<T> : IInformerCache<T>
         Exception? error = null;
         var sawEvents = false;
         var timeoutSeconds = (int)Math.Max(1, _options.MinWatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _logger.InformerWatchStarted(_kind, @namespace ?? "all namespaces", resourceVersion);
+        _logger.InformerWatchStarted(_kind, ScopeName(@namespace), resourceVersion);
         try
         {
             // KubernetesClient reports an ERROR event (such as 410 Expired) through onError and
-            // keeps reading; the stream is useless after one, so stop reading right there.
-            var events = _listWatch.WatchAsync(
-                @namespace,
-                resourceVersion,
-                timeoutSeconds,
-                exception =>
-                {
-                    error ??= exception;
-                    stop.Cancel();
-                },
-                stop.Token);
-            await foreach (var (type, item) in events.WithCancellation(stop.Token))
+            // keeps reading. The API server ends the stream right after one, and that end is
+            // awaited rather than forced: cancelling makes the client abandon a pending read and
+            // dispose the stream under it, which can hand a broken connection back to the pool
+            // just as the server's end arrives, and the next list on it hangs.
+            var events = _listWatch.WatchAsync(@namespace, resourceVersion, timeoutSeconds, exception => error ??= exception, cancellationToken);
+            await foreach (var (type, item) in events.WithCancellation(cancellationToken))
             {
+                if (error is not null)
+                {
+                    // Whatever follows an error cannot be trusted to be complete.
+                    break;
+                }
+
                 sawEvents = true;
                 if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
                 {
@@ -288,7 +288,6 @@ public sealed class Informer<T> : IInformerCache<T>
         }
         catch (Exception exception)
         {
-            // Also the OperationCanceledException that stopping on an ERROR event causes.
             error ??= exception;
         }
 
@@ -386,6 +385,8 @@ public sealed class Informer<T> : IInformerCache<T>
         HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } => true,
         _ => false,
     };
+
+    private static string ScopeName(string? @namespace) => @namespace ?? "all namespaces";
 
     private static TaskCompletionSource NewSyncSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

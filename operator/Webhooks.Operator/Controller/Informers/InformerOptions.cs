@@ -23,7 +23,9 @@ public sealed class InformerOptions
 
     /// <summary>
     /// Each watch asks the server to end it after between this and twice this, so long-lived
-    /// connections are recycled (and spread out) even through proxies that never close them. Default 5 minutes.
+    /// connections are recycled (and spread out) even through proxies that never close them. It
+    /// also bounds a watch that KubernetesClient failed to close when it was cancelled (it can drop
+    /// the response without disposing it if cancellation races its arrival). Default 5 minutes.
     /// </summary>
     public TimeSpan MinWatchTimeout { get; init; } = DefaultMinWatchTimeout;
 

@@ -41,7 +41,7 @@ public sealed class LeaderElectionRunner
     /// <summary>
     /// Campaigns for the lease until <paramref name="cancellationToken"/> is cancelled and runs
     /// <paramref name="lead"/> during each term, cancelling it (and waiting for it) when the term
-    /// ends. If <paramref name="lead"/> fails, the lease is given up and the exception rethrown.
+    /// ends. If <paramref name="lead"/> fails, leadership is given up and the exception rethrown.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
@@ -50,14 +50,15 @@ public sealed class LeaderElectionRunner
         while (!cancellationToken.IsCancellationRequested)
         {
             var (led, failure) = await RunTermAsync(lead, cancellationToken);
-            failure?.Throw();
-            if (cancellationToken.IsCancellationRequested)
+            var stopping = failure is not null || cancellationToken.IsCancellationRequested;
+            if (led && stopping && _options.ReleaseOnCancel)
             {
-                if (led && _options.ReleaseOnCancel)
-                {
-                    await ReleaseAsync();
-                }
+                await ReleaseAsync();
+            }
 
+            failure?.Throw();
+            if (stopping)
+            {
                 break;
             }
 
@@ -81,7 +82,8 @@ public sealed class LeaderElectionRunner
     private async Task<(bool Led, ExceptionDispatchInfo? Failure)> RunTermAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
         using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var elector = new LeaderElector(new LeaderElectionConfig(_lock)
+        var fence = new FencedLock(_lock);
+        using var elector = new LeaderElector(new LeaderElectionConfig(fence)
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,
@@ -126,12 +128,11 @@ public sealed class LeaderElectionRunner
             _logger.LeaderElectionError(error, _options.LeaseName);
         }
 
-        if (leading is null)
-        {
-            return (false, null);
-        }
-
-        return (true, await leading);
+        var failure = leading is null ? null : await leading;
+        // Any write the elector left running finishes before the caller may release the Lease or
+        // start the next term.
+        await fence.CloseAsync();
+        return (leading is not null, failure);
     }
 
     private static async Task<ExceptionDispatchInfo?> LeadAsync(Func<CancellationToken, Task> lead, CancellationTokenSource term)

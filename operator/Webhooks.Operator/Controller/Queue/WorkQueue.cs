@@ -38,17 +38,6 @@ public sealed class WorkQueue
         }
     }
 
-    public bool IsShuttingDown
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _shuttingDown;
-            }
-        }
-    }
-
     /// <summary>Queues <paramref name="key"/> unless it is already waiting; ignored after <see cref="ShutDown"/>.</summary>
     public void Add(ObjectKey key)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Webhooks.Operator.Controller.Queue;
 
 /// <summary>The per-key retry backoff of a <see cref="WorkQueue"/>; the defaults are controller-runtime's.</summary>
-public sealed class WorkQueueOptions
+public sealed class WorkQueueOptions : IValidatableObject
 {
     /// <summary>Default <see cref="BaseDelay"/>: 5 ms.</summary>
     public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(5);
@@ -18,4 +18,12 @@ public sealed class WorkQueueOptions
     /// <summary>The longest delay between retries of a failing key. Default 1000 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = DefaultMaxDelay;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BaseDelay > MaxDelay)
+        {
+            yield return new ValidationResult("BaseDelay must not exceed MaxDelay.", [nameof(BaseDelay), nameof(MaxDelay)]);
+        }
+    }
 }
