@@ -11,7 +11,7 @@ public sealed class ControllerOptionsTests
         var options = new ControllerOptions();
 
         Assert.Empty(Validate(options));
-        Assert.Equal(4, options.Workers);
+        Assert.Equal(16, options.Workers);
         Assert.Empty(options.Namespaces);
         Assert.True(options.LeaderElection.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(15), options.LeaderElection.LeaseDuration);
