@@ -28,7 +28,10 @@ public sealed class DeliveryOptions
     /// <summary>How often to look for due work when no notification arrives (jittered ±20%). Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Shortest pause between claims while busy, so claims batch up. Default 5 ms.</summary>
+    /// <summary>
+    /// Shortest time from one claim to the next, however many slots free up meanwhile: while busy,
+    /// finished sends gather into one claim (one commit) instead of one claim each. Default 5 ms.
+    /// </summary>
     public TimeSpan ClaimCooldown { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Longest wait a <c>Retry-After</c> answer can impose. Default 1 hour.</summary>

@@ -40,6 +40,7 @@ internal sealed class DeliveryWorker(
             }
 
             var requested = Math.Min(free, settings.ClaimBatchSize);
+            var claimStarted = timeProvider.GetTimestamp();
             IReadOnlyList<ClaimedDelivery> claimed;
             try
             {
@@ -65,8 +66,20 @@ internal sealed class DeliveryWorker(
                 Track(DeliverAsync(delivery, stoppingToken));
             }
 
-            var wait = claimed.Count < requested ? Jitter.Apply(settings.PollInterval) : settings.ClaimCooldown;
-            await signals.DeliveriesReady.WaitAsync(wait, timeProvider, stoppingToken);
+            // The cooldown is a plain delay, not a wait on the signal: every finished send sets the
+            // signal, so waiting on it would start a claim per finished send (a commit for a row or two).
+            var cooldown = settings.ClaimCooldown - timeProvider.GetElapsedTime(claimStarted);
+            if (cooldown > TimeSpan.Zero)
+            {
+                await Task.Delay(cooldown, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (claimed.Count < requested)
+            {
+                // Nothing more was due (or every route with due work is at its cap): wait for a
+                // NOTIFY, a freed slot or the jittered poll.
+                await signals.DeliveriesReady.WaitAsync(Jitter.Apply(settings.PollInterval), timeProvider, stoppingToken);
+            }
         }
 
         // Sends already under way finish (each within its timeout) and their results are recorded.
