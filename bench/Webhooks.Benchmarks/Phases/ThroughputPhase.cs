@@ -98,6 +98,7 @@ public static class ThroughputPhase
             PostgresCpuCores = cores.Postgres,
             HarnessCpuCores = cores.Harness,
             MachineBusyCores = cores.Machine,
+            Progress = samples.Where((_, i) => i % 4 == 0 || i == samples.Count - 1).Select(s => new[] { Math.Round(s.Seconds, 1), s.Recorded }).ToList(),
         };
     }
 

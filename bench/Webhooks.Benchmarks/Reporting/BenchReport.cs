@@ -40,6 +40,9 @@ public sealed record ThroughputResult
     public required double PostgresCpuCores { get; init; }
     public required double HarnessCpuCores { get; init; }
     public required double MachineBusyCores { get; init; }
+
+    /// <summary>Attempts recorded so far, once a second: [seconds since start, count]. Shows stalls the averages hide.</summary>
+    public required IReadOnlyList<double[]> Progress { get; init; }
 }
 
 /// <summary>One open-loop latency run at a fixed rate against one route.</summary>
