@@ -12,29 +12,28 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
     /// Leases up to <paramref name="limit"/> due deliveries, at most <paramref name="perRoute"/>
     /// for any one route and none for routes in <paramref name="excludedRoutes"/> (endpoints
     /// already at their concurrency cap), skipping suspended and disabled routes and rows other
-    /// workers hold. The lease is the due time pushed out by twice the route's timeout plus
-    /// <paramref name="leaseMargin"/>: if this worker dies, the rows fall due again on their own.
-    /// Commits before returning.
+    /// workers hold. Each route's rows are read in due order from its own index range, so a
+    /// claim costs the same however long the queue is. The lease is the due time pushed out by
+    /// twice the route's timeout plus <paramref name="leaseMargin"/>: if this worker dies, the
+    /// rows fall due again on their own. Commits before returning.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, int perRoute, Guid[] excludedRoutes, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
     {
         const string sql = """
             with candidates as (
-                select d.id, d.route_uid, d.next_attempt_at, r.timeout_ms
-                from auditlog.deliveries d
-                join auditlog.routes r on r.uid = d.route_uid and not r.suspended and r.disabled_at is null
-                where d.state = 'pending' and d.next_attempt_at <= $1 and d.route_uid <> all($2)
-                order by d.next_attempt_at
-                limit $3 * 4
-                for update of d skip locked
+                select c.id, c.next_attempt_at, r.timeout_ms
+                from auditlog.routes r
+                cross join lateral (
+                    select d.id, d.next_attempt_at
+                    from auditlog.deliveries d
+                    where d.route_uid = r.uid and d.state = 'pending' and d.next_attempt_at <= $1
+                    order by d.next_attempt_at
+                    limit $4
+                    for update skip locked
+                ) c
+                where not r.suspended and r.disabled_at is null and r.uid <> all($2)
             ), picked as (
-                select id, timeout_ms from (
-                    select id, timeout_ms, next_attempt_at, row_number() over (partition by route_uid order by next_attempt_at) as n
-                    from candidates
-                ) ranked
-                where n <= $4
-                order by next_attempt_at
-                limit $3
+                select id, timeout_ms from candidates order by next_attempt_at limit $3
             )
             update auditlog.deliveries d
             set next_attempt_at = $1 + $5 + 2 * picked.timeout_ms * interval '1 millisecond', attempts = d.attempts + 1, updated_at = $1
