@@ -6,9 +6,13 @@ public sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 
-    /// <summary>Requests in flight at once in this process. Default 64.</summary>
+    /// <summary>
+    /// Deliveries in hand at once in this process, sending or waiting for their endpoint's slot.
+    /// Each webhook may hold twice <see cref="PerEndpointConcurrency"/>, so eight hanging
+    /// endpoints are needed to take every slot. Default 128.
+    /// </summary>
     [Range(1, 10_000)]
-    public int Concurrency { get; set; } = 64;
+    public int Concurrency { get; set; } = 128;
 
     /// <summary>Requests in flight at once to one webhook, so a slow endpoint cannot take every slot. Default 8.</summary>
     [Range(1, 1_000)]

@@ -45,7 +45,8 @@ internal sealed class DeliveryWorker(
             try
             {
                 var now = timeProvider.GetUtcNow();
-                claimed = await deliveries.ClaimAsync(requested, settings.PerEndpointConcurrency, _limiter.Saturated(), now, settings.LeaseMargin, stoppingToken);
+                var (routes, budgets) = _limiter.Budgets();
+                claimed = await deliveries.ClaimAsync(requested, _limiter.RouteBudget, routes, budgets, now, settings.LeaseMargin, stoppingToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,7 +64,7 @@ internal sealed class DeliveryWorker(
             foreach (var delivery in claimed)
             {
                 Interlocked.Increment(ref _inFlightCount);
-                Track(DeliverAsync(delivery, stoppingToken));
+                Track(DeliverAsync(delivery, _limiter.Reserve(delivery.RouteUid), stoppingToken));
             }
 
             // The cooldown is a plain delay, not a wait on the signal: every finished send sets the
@@ -93,21 +94,22 @@ internal sealed class DeliveryWorker(
         recorder.Complete();
     }
 
-    private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
+    private async Task DeliverAsync(ClaimedDelivery delivery, EndpointLimiter.Reservation reservation, CancellationToken stoppingToken)
     {
         // Yield so the claim loop goes on while this send runs.
         await Task.Yield();
         try
         {
-            var route = routeTable.Find(delivery.RouteUid);
-            if (route is null)
+            using (reservation)
             {
-                await recorder.EnqueueAsync(RouteGone(delivery), CancellationToken.None);
-                return;
-            }
+                var route = routeTable.Find(delivery.RouteUid);
+                if (route is null)
+                {
+                    await recorder.EnqueueAsync(RouteGone(delivery), CancellationToken.None);
+                    return;
+                }
 
-            using (await _limiter.EnterAsync(delivery.RouteUid, stoppingToken))
-            {
+                await reservation.EnterAsync(stoppingToken);
                 var result = await sender.SendAsync(route.Definition, delivery, stoppingToken);
                 await recorder.EnqueueAsync(result, CancellationToken.None);
             }

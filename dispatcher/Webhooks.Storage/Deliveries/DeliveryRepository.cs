@@ -9,29 +9,34 @@ namespace Webhooks.Storage.Deliveries;
 public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Leases up to <paramref name="limit"/> due deliveries, at most <paramref name="perRoute"/>
-    /// for any one route and none for routes in <paramref name="excludedRoutes"/> (endpoints
-    /// already at their concurrency cap), skipping suspended and disabled routes and rows other
-    /// workers hold. Each route's rows are read in due order from its own index range, so a
-    /// claim costs the same however long the queue is. The lease is the due time pushed out by
-    /// twice the route's timeout plus <paramref name="leaseMargin"/>: if this worker dies, the
-    /// rows fall due again on their own. Commits before returning.
+    /// Leases up to <paramref name="limit"/> due deliveries: for each route in
+    /// <paramref name="budgetRoutes"/> at most its entry in <paramref name="budgets"/> (none when
+    /// 0: endpoints with no room left), for any other route at most <paramref name="perRoute"/>;
+    /// suspended and disabled routes and rows other workers hold are skipped. Each route's rows
+    /// are read in due order from its own index range, so a claim costs the same however long
+    /// the queue is. The lease is the due time pushed out by twice the route's timeout plus
+    /// <paramref name="leaseMargin"/>: if this worker dies, the rows fall due again on their own.
+    /// Commits before returning.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, int perRoute, Guid[] excludedRoutes, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(
+        int limit, int perRoute, Guid[] budgetRoutes, int[] budgets, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
     {
         const string sql = """
-            with candidates as (
+            with budgets as (
+                select * from unnest($2::uuid[], $6::int[]) as b(route_uid, budget)
+            ), candidates as (
                 select c.id, c.next_attempt_at, r.timeout_ms
                 from auditlog.routes r
+                left join budgets b on b.route_uid = r.uid
                 cross join lateral (
                     select d.id, d.next_attempt_at
                     from auditlog.deliveries d
                     where d.route_uid = r.uid and d.state = 'pending' and d.next_attempt_at <= $1
                     order by d.next_attempt_at
-                    limit $4
+                    limit coalesce(b.budget, $4)
                     for update skip locked
                 ) c
-                where not r.suspended and r.disabled_at is null and r.uid <> all($2)
+                where not r.suspended and r.disabled_at is null
             ), picked as (
                 select id, timeout_ms from candidates order by next_attempt_at limit $3
             )
@@ -45,10 +50,11 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new() { Value = now });
-        command.Parameters.Add(new() { Value = excludedRoutes });
+        command.Parameters.Add(new() { Value = budgetRoutes });
         command.Parameters.Add(new() { Value = limit });
         command.Parameters.Add(new() { Value = perRoute });
         command.Parameters.Add(new() { Value = leaseMargin });
+        command.Parameters.Add(new() { Value = budgets });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedDelivery>(limit);
         while (await reader.ReadAsync(cancellationToken))
