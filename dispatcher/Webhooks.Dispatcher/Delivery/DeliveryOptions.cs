@@ -53,6 +53,13 @@ public sealed class DeliveryOptions
     [Range(1, 10_000)]
     public int ResultBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Shortest time from one result write to the next: while busy, results gather into one
+    /// transaction (one commit) instead of one each. A result waits at most this long beyond the
+    /// write in progress; its request has already reached the receiver. Default 10 ms.
+    /// </summary>
+    public TimeSpan ResultCooldown { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Most audit records fanned out in one transaction. Default 500.</summary>
     [Range(1, 10_000)]
     public int FanOutBatchSize { get; set; } = 500;
