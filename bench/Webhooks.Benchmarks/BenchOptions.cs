@@ -50,6 +50,9 @@ public sealed record BenchOptions
     /// <summary>Extra dispatcher configuration (<c>--set Delivery__ClaimBatchSize=500</c>), for tuning experiments.</summary>
     public IReadOnlyDictionary<string, string> DispatcherSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Appended to the dispatcher's connection string (<c>--connection "Maximum Pool Size=20"</c>), for tuning experiments.</summary>
+    public string ConnectionOptions { get; init; } = string.Empty;
+
     public bool Quick { get; init; }
 
     /// <summary>Where the JSON report goes, relative to the repository root.</summary>
@@ -71,6 +74,7 @@ public sealed record BenchOptions
     public const string Usage = """
         usage: Webhooks.Benchmarks [--quick] [--records N] [--routes K] [--repeat N] [--latency-seconds S]
                                    [--limit-seconds S] [--output PATH] [--set Section__Key=value ...]
+                                   [--connection "Npgsql option=value;..."]
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -90,6 +94,7 @@ public sealed record BenchOptions
                 "--latency-seconds" => options with { LatencyDuration = TimeSpan.FromSeconds(NextInt()) },
                 "--limit-seconds" => options with { LimitDuration = TimeSpan.FromSeconds(NextInt()) },
                 "--output" => options with { OutputPath = Next() },
+                "--connection" => options with { ConnectionOptions = Next() },
                 "--set" => AddSetting(options, settings, Next()),
                 _ => throw new ArgumentException($"unknown argument {args[i]}\n{Usage}"),
             };

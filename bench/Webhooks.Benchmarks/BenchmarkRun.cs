@@ -160,7 +160,7 @@ public static class BenchmarkRun
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Database__ConnectionString"] = connectionString,
+            ["Database__ConnectionString"] = options.ConnectionOptions.Length == 0 ? connectionString : $"{connectionString};{options.ConnectionOptions}",
             ["Ingest__Tokens__0"] = token,
             ["Ingest__TokensPath"] = string.Empty,
             ["Encryption__Keys__bench"] = key,
@@ -235,6 +235,11 @@ public static class BenchmarkRun
         foreach (var (name, value) in options.DispatcherSettings)
         {
             settings[$"dispatcher {name}"] = value;
+        }
+
+        if (options.ConnectionOptions.Length > 0)
+        {
+            settings["dispatcher connection options"] = options.ConnectionOptions;
         }
 
         return settings;
