@@ -209,7 +209,7 @@ public static class BenchmarkRun
             ThroughputResult t => $"throughput #{t.Run}: {t.SustainedPerSecond:N0}/s sustained over {t.WindowSeconds} s, {t.OverallPerSecond:N0}/s overall ({t.Deliveries:N0} deliveries in {t.ElapsedSeconds} s, complete={t.Complete}); ingest {t.IngestPerSecond:N0} records/s; "
                 + $"{t.CommitsPerDelivery} commits/delivery ({t.WriteTransactionsPerDelivery} write txns); cores: dispatcher {t.DispatcherCpuCores}, postgres {t.PostgresCpuCores}, harness {t.HarnessCpuCores}, machine {t.MachineBusyCores}; dups {t.Duplicates}, unsuccessful {t.UnsuccessfulAttempts}",
             LatencyResult l => $"latency #{l.Run}: {l.Received:N0}/{l.Records:N0} received at {l.OfferedPerSecond:N0}/s; ingest->receipt p50 {l.IngestToReceiptMs.P50} p90 {l.IngestToReceiptMs.P90} p99 {l.IngestToReceiptMs.P99} max {l.IngestToReceiptMs.Max} ms; "
-                + $"intended->receipt p50 {l.IntendedToReceiptMs.P50} p99 {l.IntendedToReceiptMs.P99} max {l.IntendedToReceiptMs.Max} ms; 202 p99 {l.IngestAnswerMs.P99} ms; send lag p99 {l.SendLagMs.P99} ms; dispatcher {l.DispatcherCpuCores} cores",
+                + $"intended->receipt p50 {l.IntendedToReceiptMs.P50} p99 {l.IntendedToReceiptMs.P99} max {l.IntendedToReceiptMs.Max} ms; 202 p99 {l.IngestAnswerMs.P99} ms; dispatcher accepted->send p50 {l.AcceptedToSendMs.P50} p99 {l.AcceptedToSendMs.P99} ms, attempt p99 {l.AttemptMs.P99} ms; send lag p99 {l.SendLagMs.P99} ms; dispatcher {l.DispatcherCpuCores} cores",
             LimitResult l => $"limit {l.Name} #{l.Run}: {l.PerSecond:N0}/s ({l.Operations:N0} in {l.Seconds} s; {l.Method}); machine {l.MachineBusyCores} cores busy",
             _ => result?.ToString(),
         });

@@ -37,6 +37,32 @@ public sealed class BenchDatabase(NpgsqlDataSource dataSource)
     public Task<long> QueuedDeliveriesAsync(CancellationToken cancellationToken) =>
         ScalarAsync("select count(*) from auditlog.deliveries", cancellationToken);
 
+    /// <summary>
+    /// For each attempt of the events whose id starts with <paramref name="eventIdPrefix"/>: the
+    /// milliseconds from ingest (events.received_at) to the send starting (attempted_at), and the
+    /// attempt's own duration. Both are the dispatcher's clock, so they split its share of latency.
+    /// </summary>
+    public async Task<(List<double> Queued, List<double> Sending)> AttemptTimingsAsync(string eventIdPrefix, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            select (extract(epoch from a.attempted_at - e.received_at) * 1000)::float8, a.duration_ms
+            from auditlog.delivery_attempts a join auditlog.events e on e.event_id = a.event_id
+            where a.event_id like $1
+            """;
+        Interlocked.Increment(ref _ownCommits);
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = eventIdPrefix + "%" });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var (queued, sending) = (new List<double>(), new List<double>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            queued.Add(reader.GetDouble(0));
+            sending.Add(reader.GetInt32(1));
+        }
+
+        return (queued, sending);
+    }
+
     /// <summary>The pid of the postmaster: the parent of this connection's backend.</summary>
     public async Task<int> PostmasterPidAsync(CancellationToken cancellationToken) =>
         CpuMeter.ParentOf((int)await ScalarAsync("select pg_backend_pid()::bigint", cancellationToken));

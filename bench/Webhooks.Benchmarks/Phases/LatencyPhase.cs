@@ -72,6 +72,9 @@ public static class LatencyPhase
             }
         }
 
+        // Results are written a few milliseconds after the receipt; let the last ones land.
+        await Clock.DelayAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+        var (queued, sending) = await context.Database.AttemptTimingsAsync($"evt_{runId}-", cancellationToken);
         return new LatencyResult
         {
             Run = run,
@@ -82,6 +85,8 @@ public static class LatencyPhase
             IngestToReceiptMs = Percentiles.Of(fromCommit),
             IntendedToReceiptMs = Percentiles.Of(fromIntended),
             IngestAnswerMs = Percentiles.Of(Enumerable.Range(0, batches).Select(i => Clock.Milliseconds(intended[i], accepted[i])).ToList()),
+            AcceptedToSendMs = Percentiles.Of(queued),
+            AttemptMs = Percentiles.Of(sending),
             SendLagMs = Percentiles.Of(Enumerable.Range(0, batches).Select(i => Clock.Milliseconds(intended[i], started[i])).ToList()),
             DispatcherCpuCores = cores.Dispatcher,
             MachineBusyCores = cores.Machine,

@@ -63,6 +63,12 @@ public sealed record LatencyResult
     /// <summary>From the batch's intended send time to its 202.</summary>
     public required Percentiles IngestAnswerMs { get; init; }
 
+    /// <summary>The dispatcher's own clock: from accepting a record to starting its send (fan-out, claim, endpoint slot).</summary>
+    public required Percentiles AcceptedToSendMs { get; init; }
+
+    /// <summary>The dispatcher's own clock: the attempt, request sent to response read.</summary>
+    public required Percentiles AttemptMs { get; init; }
+
     /// <summary>How late the generator actually sent, behind the schedule.</summary>
     public required Percentiles SendLagMs { get; init; }
     public required double DispatcherCpuCores { get; init; }
