@@ -8,15 +8,32 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Deliveries in hand at once in this process, sending or waiting for their endpoint's slot.
-    /// Each webhook may hold twice <see cref="PerEndpointConcurrency"/>, so eight hanging
-    /// endpoints are needed to take every slot. Default 128.
+    /// Each webhook may hold <see cref="PerEndpointConcurrency"/> + <see cref="PerEndpointBacklog"/>,
+    /// so eight hanging endpoints are needed to take every slot. Default 256.
     /// </summary>
     [Range(1, 10_000)]
-    public int Concurrency { get; set; } = 128;
+    public int Concurrency { get; set; } = 256;
 
     /// <summary>Requests in flight at once to one webhook, so a slow endpoint cannot take every slot. Default 8.</summary>
     [Range(1, 1_000)]
     public int PerEndpointConcurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Deliveries claimed for one webhook beyond those it is sending, waiting for a slot: they keep
+    /// its connections busy between claims, so a burst to one webhook drains in a few claims. A
+    /// delivery's lease grows by one timeout for every <see cref="PerEndpointConcurrency"/>
+    /// waiting ahead of it. Never more than leaves room for eight webhooks' senders and backlogs
+    /// in <see cref="Concurrency"/> (<see cref="EffectiveBacklog"/>). Default 24.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int PerEndpointBacklog { get; set; } = 24;
+
+    /// <summary>
+    /// <see cref="PerEndpointBacklog"/>, cut so that eight hanging webhooks are still needed to
+    /// take every slot: what one webhook holds at most, sending and waiting, is an eighth of
+    /// <see cref="Concurrency"/> (or just its senders, when that is less).
+    /// </summary>
+    public int EffectiveBacklog => Math.Clamp((Concurrency / 8) - PerEndpointConcurrency, 0, PerEndpointBacklog);
 
     /// <summary>Most deliveries claimed in one query. Default 200.</summary>
     [Range(1, 5_000)]

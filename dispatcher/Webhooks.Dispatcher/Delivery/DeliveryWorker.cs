@@ -21,7 +21,7 @@ internal sealed class DeliveryWorker(
     TimeProvider timeProvider,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private readonly EndpointLimiter _limiter = new(options.Value.PerEndpointConcurrency);
+    private readonly EndpointLimiter _limiter = new(options.Value.PerEndpointConcurrency, options.Value.EffectiveBacklog);
     private readonly HashSet<Task> _inFlight = [];
     private int _inFlightCount;
 
@@ -45,8 +45,9 @@ internal sealed class DeliveryWorker(
             try
             {
                 var now = timeProvider.GetUtcNow();
-                var (routes, budgets) = _limiter.Budgets();
-                claimed = await deliveries.ClaimAsync(requested, _limiter.RouteBudget, routes, budgets, now, settings.LeaseMargin, stoppingToken);
+                var (routes, held) = _limiter.Holdings();
+                var limits = new ClaimLimits(requested, _limiter.RouteBudget, settings.PerEndpointConcurrency, routes, held);
+                claimed = await deliveries.ClaimAsync(limits, now, settings.LeaseMargin, stoppingToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -3,34 +3,34 @@ using System.Collections.Concurrent;
 namespace Webhooks.Dispatcher.Delivery;
 
 /// <summary>
-/// Caps requests in flight per route. Each route may hold twice its cap: its cap sending and as
-/// many again waiting for a slot, which the lease allows for (one timeout waiting, one sending).
-/// Claims take no more for a route than it has room for, and a claimed delivery is counted
-/// against its route the moment it is claimed, before its task runs, so the next claim sees it.
+/// Caps requests in flight per route. Each route may hold its cap sending plus a backlog waiting
+/// for a slot; claims take no more for a route than it has room for (the claim lengthens the
+/// lease of deliveries that may wait), and a claimed delivery is counted against its route the
+/// moment it is claimed, before its task runs, so the next claim sees it.
 /// </summary>
-public sealed class EndpointLimiter(int perEndpoint)
+public sealed class EndpointLimiter(int perEndpoint, int backlog)
 {
     private readonly ConcurrentDictionary<Guid, Endpoint> _endpoints = new();
 
-    /// <summary>Most deliveries a route with nothing in hand may take in one claim.</summary>
-    public int RouteBudget => 2 * perEndpoint;
+    /// <summary>Most deliveries one route may hold: its cap sending plus its backlog waiting.</summary>
+    public int RouteBudget => perEndpoint + backlog;
 
-    /// <summary>The routes holding deliveries and how many more each may take; routes not listed may take <see cref="RouteBudget"/>.</summary>
-    public (Guid[] Routes, int[] Budgets) Budgets()
+    /// <summary>The routes holding deliveries and how many each holds; routes not listed hold none.</summary>
+    public (Guid[] Routes, int[] Held) Holdings()
     {
         var routes = new List<Guid>();
-        var budgets = new List<int>();
+        var held = new List<int>();
         foreach (var (uid, endpoint) in _endpoints)
         {
             var holders = Volatile.Read(ref endpoint.Holders);
             if (holders > 0)
             {
                 routes.Add(uid);
-                budgets.Add(Math.Max(0, RouteBudget - holders));
+                held.Add(holders);
             }
         }
 
-        return ([.. routes], [.. budgets]);
+        return ([.. routes], [.. held]);
     }
 
     /// <summary>Counts a just-claimed delivery against its route; dispose the reservation when the delivery is done.</summary>
