@@ -6,9 +6,10 @@ using Webhooks.Storage.Deliveries;
 namespace Webhooks.Dispatcher.Delivery;
 
 /// <summary>
-/// Writes attempt results in batches: whatever has queued up while the previous write ran goes in
-/// the next single transaction. A failed write is retried with the same batch; results are only
-/// dropped when the process dies, and then the leases expire and the deliveries are sent again.
+/// Writes attempt results in batches: whatever has queued up while the previous write ran, and
+/// during the cooldown after it, goes in the next single transaction. A failed write is retried
+/// with the same batch; results are only dropped when the process dies, and then the leases
+/// expire and the deliveries are sent again.
 /// </summary>
 public sealed class AttemptRecorder(
     DeliveryRepository deliveries,
@@ -32,15 +33,25 @@ public sealed class AttemptRecorder(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batchSize = options.Value.ResultBatchSize;
+        var cooldown = options.Value.ResultCooldown;
         var batch = new List<AttemptResult>(batchSize);
+        long? lastWrite = null;
         // Shutdown does not cancel the drain: results already in hand are written before exit.
         while (await _results.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // While busy, let results gather: a write per result or two would cost a commit (an fsync) each.
+            var wait = lastWrite is { } last ? cooldown - timeProvider.GetElapsedTime(last) : TimeSpan.Zero;
+            if (wait > TimeSpan.Zero && _results.Reader.Count < batchSize)
+            {
+                await Task.Delay(wait, timeProvider, CancellationToken.None);
+            }
+
             while (batch.Count < batchSize && _results.Reader.TryRead(out var result))
             {
                 batch.Add(result);
             }
 
+            lastWrite = timeProvider.GetTimestamp();
             await WriteAsync(batch, stoppingToken);
             batch.Clear();
         }

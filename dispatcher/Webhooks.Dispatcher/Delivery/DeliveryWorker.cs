@@ -21,7 +21,7 @@ internal sealed class DeliveryWorker(
     TimeProvider timeProvider,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private readonly EndpointLimiter _limiter = new(options.Value.PerEndpointConcurrency);
+    private readonly EndpointLimiter _limiter = new(options.Value.PerEndpointConcurrency, options.Value.EffectiveBacklog);
     private readonly HashSet<Task> _inFlight = [];
     private int _inFlightCount;
 
@@ -40,11 +40,14 @@ internal sealed class DeliveryWorker(
             }
 
             var requested = Math.Min(free, settings.ClaimBatchSize);
+            var claimStarted = timeProvider.GetTimestamp();
             IReadOnlyList<ClaimedDelivery> claimed;
             try
             {
                 var now = timeProvider.GetUtcNow();
-                claimed = await deliveries.ClaimAsync(requested, settings.PerEndpointConcurrency, _limiter.Saturated(), now, settings.LeaseMargin, stoppingToken);
+                var (routes, held) = _limiter.Holdings();
+                var limits = new ClaimLimits(requested, _limiter.RouteBudget, settings.PerEndpointConcurrency, routes, held);
+                claimed = await deliveries.ClaimAsync(limits, now, settings.LeaseMargin, stoppingToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,11 +65,23 @@ internal sealed class DeliveryWorker(
             foreach (var delivery in claimed)
             {
                 Interlocked.Increment(ref _inFlightCount);
-                Track(DeliverAsync(delivery, stoppingToken));
+                Track(DeliverAsync(delivery, _limiter.Reserve(delivery.RouteUid), stoppingToken));
             }
 
-            var wait = claimed.Count < requested ? Jitter.Apply(settings.PollInterval) : settings.ClaimCooldown;
-            await signals.DeliveriesReady.WaitAsync(wait, timeProvider, stoppingToken);
+            // The cooldown is a plain delay, not a wait on the signal: every finished send sets the
+            // signal, so waiting on it would start a claim per finished send (a commit for a row or two).
+            var cooldown = settings.ClaimCooldown - timeProvider.GetElapsedTime(claimStarted);
+            if (cooldown > TimeSpan.Zero)
+            {
+                await Task.Delay(cooldown, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (claimed.Count < requested)
+            {
+                // Nothing more was due (or every route with due work is at its cap): wait for a
+                // NOTIFY, a freed slot or the jittered poll.
+                await signals.DeliveriesReady.WaitAsync(Jitter.Apply(settings.PollInterval), timeProvider, stoppingToken);
+            }
         }
 
         // Sends already under way finish (each within its timeout) and their results are recorded.
@@ -80,21 +95,22 @@ internal sealed class DeliveryWorker(
         recorder.Complete();
     }
 
-    private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
+    private async Task DeliverAsync(ClaimedDelivery delivery, EndpointLimiter.Reservation reservation, CancellationToken stoppingToken)
     {
         // Yield so the claim loop goes on while this send runs.
         await Task.Yield();
         try
         {
-            var route = routeTable.Find(delivery.RouteUid);
-            if (route is null)
+            using (reservation)
             {
-                await recorder.EnqueueAsync(RouteGone(delivery), CancellationToken.None);
-                return;
-            }
+                var route = routeTable.Find(delivery.RouteUid);
+                if (route is null)
+                {
+                    await recorder.EnqueueAsync(RouteGone(delivery), CancellationToken.None);
+                    return;
+                }
 
-            using (await _limiter.EnterAsync(delivery.RouteUid, stoppingToken))
-            {
+                await reservation.EnterAsync(stoppingToken);
                 var result = await sender.SendAsync(route.Definition, delivery, stoppingToken);
                 await recorder.EnqueueAsync(result, CancellationToken.None);
             }

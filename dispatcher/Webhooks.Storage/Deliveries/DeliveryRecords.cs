@@ -5,6 +5,14 @@ namespace Webhooks.Storage.Deliveries;
 /// <summary>A delivery a worker has leased: <see cref="Attempt"/> is the number of this attempt and fences its result.</summary>
 public sealed record ClaimedDelivery(long Id, Guid RouteUid, int Attempt, DateTimeOffset ReceivedAt, AuditRecord Record);
 
+/// <summary>
+/// How much one claim may take: <see cref="Total"/> rows, and per route what is left of
+/// <see cref="PerRoute"/> after what the worker already holds for it (<see cref="HeldRoutes"/>,
+/// <see cref="Held"/>). <see cref="Sending"/> is the route's concurrency cap: a delivery with that
+/// many or more held ahead of it may wait for a slot, and its lease grows to cover the wait.
+/// </summary>
+public sealed record ClaimLimits(int Total, int PerRoute, int Sending, Guid[] HeldRoutes, int[] Held);
+
 public enum AttemptOutcome
 {
     Succeeded,

@@ -9,35 +9,41 @@ namespace Webhooks.Storage.Deliveries;
 public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Leases up to <paramref name="limit"/> due deliveries, at most <paramref name="perRoute"/>
-    /// for any one route and none for routes in <paramref name="excludedRoutes"/> (endpoints
-    /// already at their concurrency cap), skipping suspended and disabled routes and rows other
-    /// workers hold. The lease is the due time pushed out by twice the route's timeout plus
+    /// Leases up to <see cref="ClaimLimits.Total"/> due deliveries, for each route at most what
+    /// <paramref name="limits"/> leaves it, skipping suspended and disabled routes and rows other
+    /// workers hold. Each route's rows are read in due order from its own index range, so a claim
+    /// costs the same however long the queue is. The lease is the due time pushed out by the
+    /// route's timeout for the request, one more for every <see cref="ClaimLimits.Sending"/>
+    /// deliveries that may be ahead of it for a slot (at least one), plus
     /// <paramref name="leaseMargin"/>: if this worker dies, the rows fall due again on their own.
     /// Commits before returning.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, int perRoute, Guid[] excludedRoutes, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(ClaimLimits limits, DateTimeOffset now, TimeSpan leaseMargin, CancellationToken cancellationToken)
     {
+        // deepest: the most deliveries of the route in hand after this claim, less one; whichever
+        // order they reach the route's slots in, none waits behind more than that.
         const string sql = """
-            with candidates as (
-                select d.id, d.route_uid, d.next_attempt_at, r.timeout_ms
-                from auditlog.deliveries d
-                join auditlog.routes r on r.uid = d.route_uid and not r.suspended and r.disabled_at is null
-                where d.state = 'pending' and d.next_attempt_at <= $1 and d.route_uid <> all($2)
-                order by d.next_attempt_at
-                limit $3 * 4
-                for update of d skip locked
+            with held as (
+                select * from unnest($2::uuid[], $6::int[]) as h(route_uid, held)
+            ), candidates as (
+                select c.id, c.next_attempt_at, r.timeout_ms, coalesce(h.held, 0) + count(*) over (partition by r.uid) - 1 as deepest
+                from auditlog.routes r
+                left join held h on h.route_uid = r.uid
+                cross join lateral (
+                    select d.id, d.next_attempt_at
+                    from auditlog.deliveries d
+                    where d.route_uid = r.uid and d.state = 'pending' and d.next_attempt_at <= $1
+                    order by d.next_attempt_at
+                    limit greatest($4 - coalesce(h.held, 0), 0)
+                    for update skip locked
+                ) c
+                where not r.suspended and r.disabled_at is null
             ), picked as (
-                select id, timeout_ms from (
-                    select id, timeout_ms, next_attempt_at, row_number() over (partition by route_uid order by next_attempt_at) as n
-                    from candidates
-                ) ranked
-                where n <= $4
-                order by next_attempt_at
-                limit $3
+                select id, timeout_ms, deepest from candidates order by next_attempt_at limit $3
             )
             update auditlog.deliveries d
-            set next_attempt_at = $1 + $5 + 2 * picked.timeout_ms * interval '1 millisecond', attempts = d.attempts + 1, updated_at = $1
+            set next_attempt_at = $1 + $5 + (1 + greatest(1, picked.deepest / $7)) * picked.timeout_ms * interval '1 millisecond',
+                attempts = d.attempts + 1, updated_at = $1
             from picked, auditlog.events e
             where d.id = picked.id and e.id = d.event_pk
             returning d.id, d.route_uid, d.attempts, e.received_at, e.event_id, e.organization_id, e.occurred_at,
@@ -46,12 +52,14 @@ public sealed class DeliveryRepository(NpgsqlDataSource dataSource)
 
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new() { Value = now });
-        command.Parameters.Add(new() { Value = excludedRoutes });
-        command.Parameters.Add(new() { Value = limit });
-        command.Parameters.Add(new() { Value = perRoute });
+        command.Parameters.Add(new() { Value = limits.HeldRoutes });
+        command.Parameters.Add(new() { Value = limits.Total });
+        command.Parameters.Add(new() { Value = limits.PerRoute });
         command.Parameters.Add(new() { Value = leaseMargin });
+        command.Parameters.Add(new() { Value = limits.Held });
+        command.Parameters.Add(new() { Value = limits.Sending });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var claimed = new List<ClaimedDelivery>(limit);
+        var claimed = new List<ClaimedDelivery>(limits.Total);
         while (await reader.ReadAsync(cancellationToken))
         {
             var record = new AuditRecord(
