@@ -33,13 +33,20 @@ public static class StorageServiceCollectionExtensions
         {
             var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
             var builder = new NpgsqlDataSourceBuilder(connectionString);
-            if (!NamesResetOnClose(connectionString))
+            if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
             {
                 // Otherwise every pooled connection handed back sends DISCARD ALL, a transaction of
                 // its own: twice the commits per delivery. Nothing here leaves session state behind
                 // (the LISTEN connection is held for its lifetime, the migration lock released in a
                 // finally, transactions are always ended), so there is nothing to discard.
                 builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
+            if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+            {
+                // The hot statements (claim, record, fan-out) run thousands of times a second:
+                // prepared once per connection, each execution skips parsing and planning.
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
 
             builder.UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
@@ -55,11 +62,11 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Whether the operator of this deployment chose the reset behaviour explicitly; then theirs stands.</summary>
-    private static bool NamesResetOnClose(string connectionString)
+    /// <summary>Whether the deployment set this connection-string option itself; then its choice stands.</summary>
+    private static bool Names(string connectionString, params string[] keys)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        return given.ContainsKey("No Reset On Close") || given.ContainsKey("NoResetOnClose");
+        return keys.Any(given.ContainsKey);
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
