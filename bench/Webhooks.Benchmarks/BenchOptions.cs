@@ -11,8 +11,8 @@ public sealed record BenchOptions
     /// <summary>Webhooks (routes) every throughput record fans out to. Default 4.</summary>
     public int Routes { get; init; } = 4;
 
-    /// <summary>Audit records ingested per throughput run; deliveries are this × <see cref="Routes"/>. Default 100,000 (quick 5,000).</summary>
-    public int ThroughputRecords { get; init; } = 100_000;
+    /// <summary>Audit records ingested per throughput run; deliveries are this × <see cref="Routes"/>. Default 150,000 (quick 5,000).</summary>
+    public int ThroughputRecords { get; init; } = 150_000;
 
     /// <summary>Records per ingest request (NDJSON). Default 500.</summary>
     public int IngestBatchSize { get; init; } = 500;

@@ -116,7 +116,7 @@ public static class BenchmarkRun
                 Limits = limits,
                 Summary = summary,
                 DispatcherWarnings = dispatcher.Warnings,
-                Notes = Notes(options),
+                Notes = Notes(options, throughput),
             };
 
             Console.WriteLine();
@@ -248,7 +248,7 @@ public static class BenchmarkRun
         return settings;
     }
 
-    private static List<string> Notes(BenchOptions options)
+    private static List<string> Notes(BenchOptions options, IReadOnlyList<ThroughputResult> throughput)
     {
         var notes = new List<string>
         {
@@ -256,6 +256,11 @@ public static class BenchmarkRun
             "Latency is measured from the 202 of a record's batch (the ingest commit) to its receipt; intended_to_receipt is from the scheduled send time (open loop, no coordinated omission).",
             "commits_per_delivery is the xact_commit delta of the dispatcher's database over the run and its settle time, less the harness's own queries; write_transactions counts transaction ids taken (WAL commit records).",
         };
+        if (throughput.Any(t => t.WindowSeconds < 30))
+        {
+            notes.Add("A throughput run's 10-90 % window was under 30 s: run with more --records for a sustained figure.");
+        }
+
         if (options.Quick)
         {
             notes.Add("Quick mode: small runs and a short statistics settle time; the figures only show that every phase works.");
