@@ -2,14 +2,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Webhooks.Dispatcher;
 using Webhooks.Storage.Routes;
 using Webhooks.Storage.Security;
+using Webhooks.TestSupport.Hosting;
 using Webhooks.TestSupport.Postgres;
 
 namespace Webhooks.TestSupport.Dispatcher;
@@ -27,8 +26,7 @@ public sealed class DispatcherHost : IAsyncDisposable
     {
         App = app;
         ConnectionString = connectionString;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Client = new HttpClient { BaseAddress = app.Address() };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
@@ -79,35 +77,16 @@ public sealed class DispatcherHost : IAsyncDisposable
         Dictionary<string, string?>? settings = null, string? connectionString = null, TimeProvider? timeProvider = null, Action<IServiceCollection>? services = null)
     {
         connectionString ??= await (await PostgresCluster.Shared).CreateDatabaseAsync();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Configuration.Sources.Clear();
-        var values = BaseSettings(connectionString);
-        foreach (var (key, value) in settings ?? [])
+        var app = await InProcessApp.StartAsync(BaseSettings(connectionString), settings, builder =>
         {
-            if (value is null)
+            if (timeProvider is not null)
             {
-                values.Remove(key);
+                builder.Services.AddSingleton(timeProvider);
             }
-            else
-            {
-                values[key] = value;
-            }
-        }
 
-        builder.Configuration.AddInMemoryCollection(values);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        if (timeProvider is not null)
-        {
-            builder.Services.AddSingleton(timeProvider);
-        }
-
-        services?.Invoke(builder.Services);
-
-        builder.AddDispatcher();
-        var app = builder.Build();
-        app.MapDispatcher();
-        await app.StartAsync();
+            services?.Invoke(builder.Services);
+            builder.AddDispatcher();
+        }, app => app.MapDispatcher());
         return new DispatcherHost(app, connectionString);
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Webhooks.Operator;
 using Webhooks.Operator.Controller;
 using Webhooks.TestSupport.Dispatcher;
+using Webhooks.TestSupport.Hosting;
 
 namespace Webhooks.TestSupport.Operator;
 
@@ -22,14 +23,11 @@ public sealed class OperatorHost : IAsyncDisposable
     public ControllerHost Controller => App.Services.GetRequiredService<ControllerHost>();
 
     /// <summary>Where <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> answer.</summary>
-    public Uri BaseAddress => new(App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+    public Uri BaseAddress => App.Address();
 
     public static async Task<OperatorHost> StartAsync(string connectionString, string kubeconfig, string identity = "operator-1", Dictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Configuration.Sources.Clear();
-        var values = new Dictionary<string, string?>
+        var defaults = new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = connectionString,
             ["Encryption:Keys:test"] = DispatcherHost.EncryptionKey,
@@ -45,26 +43,7 @@ public sealed class OperatorHost : IAsyncDisposable
             ["Operator:LeaderElection:RenewDeadline"] = "00:00:01.500",
             ["Operator:LeaderElection:RetryPeriod"] = "00:00:00.200",
         };
-        // A null value removes a test default, so the production default applies.
-        foreach (var (key, value) in settings ?? [])
-        {
-            if (value is null)
-            {
-                values.Remove(key);
-            }
-            else
-            {
-                values[key] = value;
-            }
-        }
-
-        builder.Configuration.AddInMemoryCollection(values);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.AddOperator();
-        var app = builder.Build();
-        app.MapOperator();
-        await app.StartAsync();
+        var app = await InProcessApp.StartAsync(defaults, settings, builder => builder.AddOperator(), app => app.MapOperator());
         return new OperatorHost(app);
     }
 
