@@ -30,24 +30,11 @@ public static class Conditions
     /// Sets a condition, keeping <c>lastTransitionTime</c> unless the status flips, so an
     /// unchanged condition compares equal and causes no write.
     /// </summary>
-    public static void Set(List<V1Condition> conditions, string type, bool status, string reason, string message, long generation, DateTimeOffset now)
-    {
-        var value = status ? "True" : "False";
-        var existing = conditions.FirstOrDefault(c => c.Type == type);
-        var transition = existing is not null && existing.Status == value ? existing.LastTransitionTime : now.UtcDateTime;
-        conditions.RemoveAll(c => c.Type == type);
-        conditions.Add(new V1Condition { LastTransitionTime = transition, Message = message, Reason = reason, Status = value, Type = type, ObservedGeneration = generation });
-        conditions.Sort((a, b) => Order(a.Type).CompareTo(Order(b.Type)));
-    }
+    public static void Set(List<V1Condition> conditions, string type, bool status, string reason, string message, long generation, DateTimeOffset now) =>
+        Put(conditions, type, status ? "True" : "False", reason, message, generation, now);
 
-    public static void SetUnknown(List<V1Condition> conditions, string type, string reason, string message, long generation, DateTimeOffset now)
-    {
-        var existing = conditions.FirstOrDefault(c => c.Type == type);
-        var transition = existing is not null && existing.Status == "Unknown" ? existing.LastTransitionTime : now.UtcDateTime;
-        conditions.RemoveAll(c => c.Type == type);
-        conditions.Add(new V1Condition { LastTransitionTime = transition, Message = message, Reason = reason, Status = "Unknown", Type = type, ObservedGeneration = generation });
-        conditions.Sort((a, b) => Order(a.Type).CompareTo(Order(b.Type)));
-    }
+    public static void SetUnknown(List<V1Condition> conditions, string type, string reason, string message, long generation, DateTimeOffset now) =>
+        Put(conditions, type, "Unknown", reason, message, generation, now);
 
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) => conditions?.FirstOrDefault(c => c.Type == type);
 
@@ -58,4 +45,13 @@ public static class Conditions
         Delivering => 2,
         _ => 3,
     };
+
+    private static void Put(List<V1Condition> conditions, string type, string value, string reason, string message, long generation, DateTimeOffset now)
+    {
+        var existing = conditions.FirstOrDefault(c => c.Type == type);
+        var transition = existing is not null && existing.Status == value ? existing.LastTransitionTime : now.UtcDateTime;
+        conditions.RemoveAll(c => c.Type == type);
+        conditions.Add(new V1Condition { LastTransitionTime = transition, Message = message, Reason = reason, Status = value, Type = type, ObservedGeneration = generation });
+        conditions.Sort((a, b) => Order(a.Type).CompareTo(Order(b.Type)));
+    }
 }
